@@ -1,0 +1,148 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/tutor-dev/tutor/kernels/ref"
+)
+
+// Parity tests: every op against kernels/ref on fresh random inputs at
+// awkward sizes. Gradient outputs start from random values, not zeros, so
+// that the tests also check that backward ops add (+=) rather than
+// overwrite. Each op's tolerance is relative to the larger of the element
+// and the root mean square of the reference output, and the comment at each
+// says why it is what it is.
+
+// awkward are the sizes that catch edge handling: a single element, less
+// than one register tile, just over a multiple of 16, and just over 128.
+var awkward = []int{1, 3, 17, 129}
+
+func newRand(t testing.TB) *rand.Rand {
+	// A fresh seed per run, printed so that a failure can be replayed.
+	seed := rand.Uint64()
+	t.Logf("seed %d", seed)
+	return rand.New(rand.NewPCG(seed, 0x5eed))
+}
+
+func randomSlice(rng *rand.Rand, n int, scale float64) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.NormFloat64() * scale)
+	}
+	return s
+}
+
+// assertClose fails unless |got-want| <= tol·max(|want|, rms(want)) for every
+// element.
+func assertClose(t *testing.T, name string, got, want []float32, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: length %d, want %d", name, len(got), len(want))
+	}
+	var ss float64
+	for _, w := range want {
+		ss += float64(w) * float64(w)
+	}
+	rms := math.Sqrt(ss / float64(max(1, len(want))))
+	worst, at := 0.0, -1
+	for i := range got {
+		bound := tol * math.Max(math.Abs(float64(want[i])), rms)
+		excess := math.Abs(float64(got[i])-float64(want[i])) - bound
+		if !(excess <= 0) && (at < 0 || excess > worst) { // also catches NaN
+			worst, at = excess, i
+		}
+	}
+	if at >= 0 {
+		t.Errorf("%s[%d] = %v, want %v (tolerance %g relative, rms %g)", name, at, got[at], want[at], tol, rms)
+	}
+}
+
+// withEachMicroKernel runs f once per matrix micro-kernel the CPU supports
+// (the portable one always), so that a SIMD build checks both paths.
+func withEachMicroKernel(t *testing.T, f func(t *testing.T)) {
+	saved := gemmKernel
+	defer func() { gemmKernel = saved }()
+	for _, k := range microKernels {
+		gemmKernel = k
+		t.Run(k.name, f)
+	}
+}
+
+type matmulShape struct{ B, T, C, OC int }
+
+func matmulShapes() []matmulShape {
+	var shapes []matmulShape
+	for _, bt := range awkward {
+		for _, c := range awkward {
+			for _, oc := range awkward {
+				shapes = append(shapes, matmulShape{1, bt, c, oc})
+			}
+		}
+	}
+	// Larger than one block in every dimension: several jobs, several
+	// slices of the summed dimension, ragged edges everywhere.
+	return append(shapes, matmulShape{3, 100, 300, 600}, matmulShape{2, 3, 0, 5})
+}
+
+// Matmul tolerance: the reference sums in float64, the fast path in float32
+// in a different order, so each output carries a rounding error of about
+// 1e-7·sqrt(C) relative to the typical output (for C=300, 2e-6); 1e-4 leaves
+// room for unlucky cancellation without hiding a wrong index, which is off
+// by order 1.
+const matmulTol = 1e-4
+
+func TestParityMatmulForward(t *testing.T) {
+	withEachMicroKernel(t, func(t *testing.T) {
+		rng := newRand(t)
+		for _, s := range matmulShapes() {
+			for _, withBias := range []bool{true, false} {
+				inp := randomSlice(rng, s.B*s.T*s.C, 1)
+				weight := randomSlice(rng, s.OC*s.C, 1)
+				var bias []float32
+				if withBias {
+					bias = randomSlice(rng, s.OC, 1)
+				}
+				want := randomSlice(rng, s.B*s.T*s.OC, 1)
+				got := slices.Clone(want) // stale values must be overwritten
+				ref.MatmulForward(want, inp, weight, bias, s.B, s.T, s.C, s.OC)
+				MatmulForward(got, inp, weight, bias, s.B, s.T, s.C, s.OC)
+				assertClose(t, fmt.Sprintf("out %+v bias=%v", s, withBias), got, want, matmulTol)
+			}
+		}
+	})
+}
+
+func TestParityMatmulBackward(t *testing.T) {
+	withEachMicroKernel(t, func(t *testing.T) {
+		rng := newRand(t)
+		for _, s := range matmulShapes() {
+			for _, withBias := range []bool{true, false} {
+				BT := s.B * s.T
+				inp := randomSlice(rng, BT*s.C, 1)
+				weight := randomSlice(rng, s.OC*s.C, 1)
+				dout := randomSlice(rng, BT*s.OC, 1)
+				wantDinp := randomSlice(rng, BT*s.C, 1)
+				wantDweight := randomSlice(rng, s.OC*s.C, 1)
+				var wantDbias, gotDbias []float32
+				if withBias {
+					wantDbias = randomSlice(rng, s.OC, 1)
+					gotDbias = slices.Clone(wantDbias)
+				}
+				gotDinp, gotDweight := slices.Clone(wantDinp), slices.Clone(wantDweight)
+				ref.MatmulBackward(wantDinp, wantDweight, wantDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
+				MatmulBackward(gotDinp, gotDweight, gotDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
+				name := fmt.Sprintf("%+v bias=%v", s, withBias)
+				assertClose(t, "dinp "+name, gotDinp, wantDinp, matmulTol)
+				assertClose(t, "dweight "+name, gotDweight, wantDweight, matmulTol)
+				if withBias {
+					// Same additions in the same order as the reference.
+					assertClose(t, "dbias "+name, gotDbias, wantDbias, 1e-6)
+				}
+			}
+		}
+	})
+}
