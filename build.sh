@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# build.sh: build, run and test Tutor on a Debian machine.
+#
+#   ./build.sh build   build app.wasm and bin/tutor (the app embedded)
+#   ./build.sh run     build, then serve on http://127.0.0.1:8080 with ./data/tutor.db
+#   ./build.sh test    build, then run every test: vet, unit, fuzz seeds, browser (headless Chromium)
+#
+# It installs what is missing (gcc, Chromium) with apt-get and says so.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# apt_install PKG... installs Debian packages, running apt-get update once.
+apt_updated=
+apt_install() {
+	if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null; then
+		echo "build.sh: $* missing and not root: install them with apt-get, then rerun" >&2
+		exit 1
+	fi
+	local sudo=; [ "$(id -u)" = 0 ] || sudo=sudo
+	if [ -z "$apt_updated" ]; then
+		say "apt-get update"
+		$sudo apt-get update -qq
+		apt_updated=1
+	fi
+	say "installing $* with apt-get"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+need_go() {
+	if ! command -v go >/dev/null; then
+		echo "build.sh: Go is not installed. Install Go 1.26 (https://go.dev/doc/install) and rerun." >&2
+		exit 1
+	fi
+}
+
+need_gcc() { command -v gcc >/dev/null || apt_install gcc libc6-dev; }
+
+need_chromium() {
+	[ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null || apt_install chromium
+}
+
+build() {
+	need_go
+	need_gcc
+	say "building app.wasm"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o app/web/app.wasm ./wasm/app
+	# The app's version is the hash of its code: browsers fetch a new app
+	# exactly when it changed.
+	local version
+	version=$(sha256sum app/web/app.wasm | cut -c1-12)
+	say "building bin/tutor (app version $version)"
+	mkdir -p bin
+	go build -trimpath -ldflags "-X main.version=$version" -o bin/tutor ./cmd/tutor
+}
+
+run() {
+	build
+	mkdir -p data
+	exec bin/tutor serve --addr 127.0.0.1:8080 --db data/tutor.db
+}
+
+test_all() {
+	build
+	need_chromium
+	say "go vet"
+	go vet ./...
+	GOOS=js GOARCH=wasm go vet ./app/... ./wasm/...
+	say "go test (unit, fuzz seed corpora, API on loopback, SQLite files, headless Chromium)"
+	go test -count=1 ./...
+}
+
+case "${1:-}" in
+build) build ;;
+run) run ;;
+test) test_all ;;
+*)
+	echo "usage: ./build.sh build|run|test" >&2
+	exit 2
+	;;
+esac
