@@ -2,11 +2,11 @@ package api
 
 import (
 	"context"
-	"math"
-	"strconv"
 	"crypto/subtle"
+	"math"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
