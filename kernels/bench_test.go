@@ -96,4 +96,3 @@ func BenchmarkMatmulBackward(b *testing.B) {
 		}
 	}
 }
-

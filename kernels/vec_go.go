@@ -1,0 +1,13 @@
+//go:build !(goexperiment.simd && amd64)
+
+package kernels
+
+// Builds without SIMD use the portable vector routines directly.
+
+func dot(a, b []float32) float32                     { return dotGo(a, b) }
+func axpy(alpha float32, x, y []float32)             { axpyGo(alpha, x, y) }
+func expSum(out, x []float32, shift float32) float32 { return expSumGo(out, x, shift) }
+func maxOf(x []float32) float32                      { return maxGo(x) }
+func scale(alpha float32, x []float32)               { scaleGo(alpha, x) }
+func geluForwardRange(out, inp []float32)            { geluForwardGo(out, inp) }
+func geluBackwardRange(dinp, inp, dout []float32)    { geluBackwardGo(dinp, inp, dout) }
