@@ -112,7 +112,8 @@ func checkPinyin(it Item, answer string) Result {
 			continue
 		}
 		d := distance(wl, gl)
-		if d == 0 && toned {
+		// a word of neutral tones only ("de", "ma") has no tones to give
+		if d == 0 && (toned || wt == "") {
 			res.Correct, res.Typo, res.Expected = true, false, want
 			return res
 		}

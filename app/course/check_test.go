@@ -59,6 +59,7 @@ func TestCheckPinyin(t *testing.T) {
 	lv := Item{Kind: KindVocab, Skills: []string{"pinyin"}, Answers: []string{"lǜsè"}}
 	neutral := Item{Kind: KindVocab, Skills: []string{"pinyin"}, Answers: []string{"péngyou"}}
 	xian := Item{Kind: KindVocab, Skills: []string{"pinyin"}, Answers: []string{"xī'ān"}}
+	particle := Item{Kind: KindVocab, Skills: []string{"pinyin"}, Answers: []string{"ma"}}
 	tests := []struct {
 		name          string
 		it            Item
@@ -79,6 +80,9 @@ func TestCheckPinyin(t *testing.T) {
 		{"neutral tone omitted", neutral, "peng2you", true, false},
 		{"apostrophe optional", xian, "xi1an1", true, false},
 		{"wrong syllables", it, "zaijian", false, false},
+		{"neutral-only word without tones", particle, "ma", true, false},
+		{"neutral-only word with tone 5", particle, "ma5", true, false},
+		{"neutral-only word with a tone", particle, "ma1", false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
