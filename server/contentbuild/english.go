@@ -3,6 +3,7 @@ package contentbuild
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -480,7 +481,7 @@ var phraseGlue = setOf(`a an the to of in on at for with up out off down one's o
 some all and very too much many someone something`)
 
 // choosePhrases finds CC-CEDICT entries of 2–4 Chinese characters, common
-// in SUBTLEX-CH, one of whose first glosses is a 2–4 word English phrase
+// in SUBTLEX-CH, whose main sense is a 2–4 word English phrase
 // made of taught words; the exercise belongs to the lesson that teaches
 // the last of its words.
 func choosePhrases(src *sources, words []*enWord) []phrase {
@@ -497,10 +498,11 @@ func choosePhrases(src *sources, words []*enWord) []phrase {
 		if e.properNoun() || n < 2 || n > 4 || !allHan(e.Simp) || src.zhFreq[e.Simp] < minPhraseCount || prompts[e.Simp] {
 			continue
 		}
-		for gi, g := range e.Glosses {
-			if gi > 2 {
-				break
-			}
+		// only the main sense: a phrase in a later sense ("close friend" for
+		// 友好, mainly "friendly") would teach the wrong meaning
+		mainSense := senses(e.Glosses[:1])[0]
+		matched := false
+		for _, g := range mainSense {
 			key, verb, ok := glossKey(g)
 			if !ok || usedAnswer[key] {
 				continue
@@ -515,10 +517,17 @@ func choosePhrases(src *sources, words []*enWord) []phrase {
 				byZh[e.Simp] = p
 			}
 			usedAnswer[key] = true
+			matched = true
 			p.lesson = max(p.lesson, lesson)
-			p.Answers = append(p.Answers, key)
-			if verb {
-				p.Answers = append(p.Answers, "to "+key)
+			p.Answers = appendAnswer(p.Answers, key, verb)
+		}
+		if matched {
+			// the other synonyms of the sense are right answers too
+			// (目前: "at the present time", also "currently")
+			for _, g := range mainSense {
+				if key, verb, ok := glossKey(g); ok {
+					byZh[e.Simp].Answers = appendAnswer(byZh[e.Simp].Answers, key, verb)
+				}
 			}
 		}
 	}
@@ -544,6 +553,21 @@ func choosePhrases(src *sources, words []*enWord) []phrase {
 		}
 	}
 	return kept
+}
+
+// appendAnswer adds an English answer, and for a verb also the form with
+// "to", unless already there.
+func appendAnswer(answers []string, key string, verb bool) []string {
+	forms := []string{key}
+	if verb {
+		forms = append(forms, "to "+key)
+	}
+	for _, f := range forms {
+		if !slices.Contains(answers, f) {
+			answers = append(answers, f)
+		}
+	}
+	return answers
 }
 
 // phraseLesson reports the lesson that teaches the last word of an English
