@@ -1,0 +1,63 @@
+// Command tutor is the classroom server and its tools, in one binary:
+//
+//	tutor serve [--addr HOST:PORT] [--db PATH]   run the server and the PWA
+//	tutor data content [--out DIR]               rebuild the starter content packs
+//	tutor version                                print the build version
+//
+// This package only wires the other packages together.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+)
+
+// version is set at build time (-ldflags "-X main.version=...") to the hash
+// of the embedded app, so that browsers fetch a new app exactly when it changed.
+var version = "dev"
+
+const usage = `tutor: an AI language teacher's classroom server.
+
+Usage:
+  tutor serve [--addr HOST:PORT] [--db PATH]   run the server (default 127.0.0.1:8080, data/tutor.db)
+  tutor data content [--out DIR]               rebuild the starter content packs from their data packages
+  tutor version                                print the version
+
+Run "tutor COMMAND --help" for a command's flags.
+`
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "tutor:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(os.Stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(args[1:])
+	case "data":
+		if len(args) > 1 && args[1] == "content" {
+			return runDataContent(args[2:])
+		}
+		return errors.New(`"tutor data" needs a subcommand: content`)
+	case "version":
+		fmt.Println(version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	fmt.Fprint(os.Stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
