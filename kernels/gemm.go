@@ -56,22 +56,16 @@ type operand struct {
 func (o operand) at(x, p int) float32 { return o.data[x*o.xs+p*o.ps] }
 
 // gemm computes c = a·b + bias (bias may be nil) or, when accumulate is
-// true, c += a·b, for a (m,k), b (k,n) and c (m,n) with row stride ldc.
+// true, c += a·b, for a (m,k), b (k,n) and c (m,n) with row stride ldc. If
+// rowSums is not nil, it receives the sum of each row of a (length m).
 // The caller holds the pool.
-func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias []float32, accumulate bool) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 {
-		if !accumulate {
-			for i := range m {
-				fillRow(c[i*ldc:i*ldc+n], bias)
-			}
-		}
+func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias []float32, accumulate bool, rowSums []float32) {
+	if m == 0 || n == 0 || k == 0 {
+		gemmDegenerate(m, n, k, a, c, ldc, bias, accumulate, rowSums)
 		return
 	}
 	t := &gemmJob
-	*t = gemmTask{kern: gemmKernel, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, bias: bias, accumulate: accumulate}
+	*t = gemmTask{kern: gemmKernel, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, bias: bias, accumulate: accumulate, rowSums: rowSums}
 	mr, nr := t.kern.mr, t.kern.nr
 	t.stripsA, t.stripsB = (m+mr-1)/mr, (n+nr-1)/nr
 	p.packA = grow(p.packA, t.stripsA*mr*k)
@@ -94,6 +88,23 @@ func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias [
 	t.blocksN = (n + t.nc - 1) / t.nc
 	p.parallel(((m+t.mc-1)/t.mc)*t.blocksN, t)
 	*t = gemmTask{} // drop references to the caller's slices
+}
+
+// gemmDegenerate handles products with an empty dimension, where there is
+// nothing to multiply but c may still need its bias and rowSums its sums.
+func gemmDegenerate(m, n, k int, a operand, c []float32, ldc int, bias []float32, accumulate bool, rowSums []float32) {
+	if !accumulate {
+		for i := range m {
+			fillRow(c[i*ldc:i*ldc+n], bias)
+		}
+	}
+	for x := range rowSums {
+		var s float32
+		for p := range k {
+			s += a.at(x, p)
+		}
+		rowSums[x] = s
+	}
 }
 
 // blockSizes picks the rows and columns of C per job: as large as the
@@ -129,6 +140,7 @@ type gemmTask struct {
 	ldc        int
 	bias       []float32
 	accumulate bool
+	rowSums    []float32
 
 	packA, packB     []float32
 	stripsA, stripsB int
@@ -151,18 +163,21 @@ func (t *gemmTask) pack(job int) {
 	if job < t.packJobsA {
 		first := job * t.strips1
 		last := min(first+t.strips1, t.stripsA)
-		packStrips(t.packA, t.a, t.m, t.k, mr, first, last)
+		packStrips(t.packA, t.a, t.m, t.k, mr, first, last, t.rowSums)
 		return
 	}
 	first := (job - t.packJobsA) * t.strips2
 	last := min(first+t.strips2, t.stripsB)
-	packStrips(t.packB, t.b, t.n, t.k, nr, first, last)
+	packStrips(t.packB, t.b, t.n, t.k, nr, first, last, nil)
 }
 
 // packStrips copies strips first..last-1 of width w of the operand (n along
 // x, k along p) into dst, strip q at dst[q*w*k:], k-major, padding past n
 // with zeros. It reads the operand along whichever dimension is contiguous.
-func packStrips(dst []float32, o operand, n, k, w, first, last int) {
+// If sums is not nil, sums[x] is set to Σ_p operand(x, p) for each x packed,
+// added in order of p (MatmulBackward gets dbias this way from the dout it
+// packs anyway).
+func packStrips(dst []float32, o operand, n, k, w, first, last int, sums []float32) {
 	for q := first; q < last; q++ {
 		strip := dst[q*w*k : (q+1)*w*k]
 		x0 := q * w
@@ -170,24 +185,86 @@ func packStrips(dst []float32, o operand, n, k, w, first, last int) {
 		if width < w {
 			clear(strip)
 		}
-		if o.xs == 1 {
+		switch {
+		case o.xs == 1 && w == 4 && width == 4:
+			packRows4(strip, o.data[x0:], o.ps, k, sums, x0)
+		case o.xs == 1:
 			for p := range k {
-				copy(strip[p*w:p*w+width], o.data[x0+p*o.ps:][:width])
+				src := o.data[x0+p*o.ps:][:width]
+				row := strip[p*w:][:width]
+				for i, v := range src {
+					row[i] = v
+				}
 			}
-			continue
-		}
-		for i := range width {
-			src := o.data[(x0+i)*o.xs:]
-			if o.ps == 1 {
-				src = src[:k]
+			if sums != nil {
+				sumStrip(sums[x0:x0+width], strip, w, k)
+			}
+		case o.ps == 1:
+			i := 0
+			for ; i+4 <= width; i += 4 {
+				packColumns4(strip[i:], o.data[(x0+i)*o.xs:], o.xs, k, w)
+			}
+			for ; i < width; i++ {
+				src := o.data[(x0+i)*o.xs:][:k]
 				for p, v := range src {
 					strip[p*w+i] = v
 				}
-				continue
 			}
-			for p := range k {
-				strip[p*w+i] = src[p*o.ps]
+			if sums != nil {
+				sumStrip(sums[x0:x0+width], strip, w, k)
 			}
+		default:
+			for i := range width {
+				for p := range k {
+					strip[p*w+i] = o.at(x0+i, p)
+				}
+			}
+			if sums != nil {
+				sumStrip(sums[x0:x0+width], strip, w, k)
+			}
+		}
+	}
+}
+
+// packRows4 packs a strip of width 4 whose four elements for each p are
+// contiguous in src (at src[p*stride:]), adding them into sums[x0:x0+4]
+// if sums is not nil.
+func packRows4(strip, src []float32, stride, k int, sums []float32, x0 int) {
+	var s0, s1, s2, s3 float32
+	strip = strip[:4*k]
+	for p := range k {
+		v := src[p*stride : p*stride+4]
+		d := strip[4*p : 4*p+4]
+		d[0], d[1], d[2], d[3] = v[0], v[1], v[2], v[3]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
+	}
+	if sums != nil {
+		s := sums[x0 : x0+4]
+		s[0], s[1], s[2], s[3] = s0, s1, s2, s3
+	}
+}
+
+// packColumns4 fills four adjacent columns of a strip of width w from four
+// source rows (at src, src[stride:], ...) that are contiguous along p, so
+// that each p writes four neighbouring floats.
+func packColumns4(strip, src []float32, stride, k, w int) {
+	r0, r1 := src[:k], src[stride:stride+k]
+	r2, r3 := src[2*stride:2*stride+k], src[3*stride:3*stride+k]
+	for p := range k {
+		d := strip[p*w : p*w+4]
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+	}
+}
+
+// sumStrip sets sums[i] to Σ_p strip[p*w+i].
+func sumStrip(sums, strip []float32, w, k int) {
+	clear(sums)
+	for p := range k {
+		for i := range sums {
+			sums[i] += strip[p*w+i]
 		}
 	}
 }

@@ -8,7 +8,7 @@ func MatmulForward(out, inp, weight, bias []float32, B, T, C, OC int) {
 	p := lockPool()
 	defer p.unlock()
 	// A = inp (row bt, summed index c), B = weightᵀ (summed c, column o).
-	gemm(p, B*T, OC, C, operand{inp, C, 1}, operand{weight, C, 1}, out, OC, bias, false)
+	gemm(p, B*T, OC, C, operand{inp, C, 1}, operand{weight, C, 1}, out, OC, bias, false, nil)
 }
 
 // MatmulBackward adds the gradients of MatmulForward into dinp, dweight and
@@ -23,36 +23,17 @@ func MatmulBackward(dinp, dweight, dbias, dout, inp, weight []float32, B, T, C, 
 	defer p.unlock()
 	BT := B * T
 	// dinp += dout·weight: A = dout (row bt, summed o), B = weight (summed o, column c).
-	gemm(p, BT, C, OC, operand{dout, OC, 1}, operand{weight, 1, C}, dinp, C, nil, true)
-	// dweight += doutᵀ·inp: A = doutᵀ (row o, summed bt), B = inp (summed bt, column c).
-	gemm(p, OC, C, BT, operand{dout, 1, OC}, operand{inp, 1, C}, dweight, C, nil, true)
+	gemm(p, BT, C, OC, operand{dout, OC, 1}, operand{weight, 1, C}, dinp, C, nil, true, nil)
+	// dweight += doutᵀ·inp: A = doutᵀ (row o, summed bt), B = inp (summed bt,
+	// column c). Packing doutᵀ reads every element of dout in order of bt,
+	// so it also sums dout over positions, which is dbias's gradient.
+	var sums []float32
 	if dbias != nil {
-		t := &biasJob
-		*t = biasTask{dbias: dbias, dout: dout, BT: BT, OC: OC}
-		t.jobs, t.size = chunks(OC, 4*p.workers, 64)
-		p.parallel(t.jobs, t)
-		*t = biasTask{}
+		sums = p.row(0, OC)
 	}
-}
-
-// biasJob sums dout over positions into dbias, split by output channel.
-var biasJob biasTask
-
-type biasTask struct {
-	dbias, dout []float32
-	BT, OC      int
-	jobs, size  int
-}
-
-func (t *biasTask) run(job, _ int) {
-	lo := job * t.size
-	hi := min(lo+t.size, t.OC)
-	db := t.dbias[lo:hi]
-	for bt := range t.BT {
-		d := t.dout[bt*t.OC+lo : bt*t.OC+hi]
-		for i, v := range d {
-			db[i] += v
-		}
+	gemm(p, OC, C, BT, operand{dout, 1, OC}, operand{inp, 1, C}, dweight, C, nil, true, sums)
+	if dbias != nil {
+		axpyGo(1, sums, dbias[:OC])
 	}
 }
 

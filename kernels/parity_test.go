@@ -139,8 +139,9 @@ func TestParityMatmulBackward(t *testing.T) {
 				assertClose(t, "dinp "+name, gotDinp, wantDinp, matmulTol)
 				assertClose(t, "dweight "+name, gotDweight, wantDweight, matmulTol)
 				if withBias {
-					// Same additions in the same order as the reference.
-					assertClose(t, "dbias "+name, gotDbias, wantDbias, 1e-6)
+					// The fast path sums dout over positions before adding
+					// the sum into dbias; the reference adds one at a time.
+					assertClose(t, "dbias "+name, gotDbias, wantDbias, matmulTol)
 				}
 			}
 		}

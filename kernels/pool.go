@@ -16,20 +16,30 @@ type task interface {
 }
 
 // workerPool runs one task at a time over a fixed set of goroutines. Jobs are
-// claimed from an atomic counter, so a worker that finishes early takes the
-// next job and uneven jobs balance themselves.
+// claimed from a shared counter, so a worker that finishes early takes the
+// next job and uneven jobs balance themselves; and the caller waits for the
+// jobs, not for the helpers, so on a machine busy with other work a helper
+// that is slow to be scheduled simply gets no jobs instead of holding the
+// op up.
+//
+// The claim counter holds the round number in its high 32 bits and the
+// next job in its low 32 bits. A helper that wakes late, after its round
+// has ended, fails to claim (the round no longer matches) and never reads a
+// later round's task before holding one of its jobs.
 type workerPool struct {
 	mu      sync.Mutex // held by the op using the pool, for its whole run
 	workers int
 	wake    []chan struct{} // one per helper goroutine (workers 1..n-1)
-	done    sync.WaitGroup
-	next    atomic.Int64
-	jobs    int64
+	claims  atomic.Uint64   // round<<32 | next job
+	done    atomic.Int64    // jobs of this round completed
+	finish  chan struct{}   // signalled by a helper that completes a round's last job
+	jobs    atomic.Int64    // jobs in this round
 	current task
 	tiles   [][]float32 // per-worker scratch for the gemm's edge tiles
 	rows    [][]float32 // per-worker scratch rows, grown on demand
 	packA   []float32   // the gemm's packed left operand, shared by all workers
 	packB   []float32   // the gemm's packed right operand
+	packs   [][]float32 // per-worker packing buffers for small products
 }
 
 var (
@@ -50,9 +60,11 @@ func (p *workerPool) start() {
 	p.workers = max(1, runtime.GOMAXPROCS(0))
 	p.tiles = make([][]float32, p.workers)
 	p.rows = make([][]float32, p.workers)
+	p.packs = make([][]float32, p.workers)
 	for w := range p.tiles {
 		p.tiles[w] = make([]float32, maxTile)
 	}
+	p.finish = make(chan struct{}, 1)
 	p.wake = make([]chan struct{}, p.workers)
 	for w := 1; w < p.workers; w++ {
 		p.wake[w] = make(chan struct{}, 1)
@@ -62,19 +74,31 @@ func (p *workerPool) start() {
 
 func (p *workerPool) serve(w int) {
 	for range p.wake[w] {
-		p.drain(w)
-		p.done.Done()
+		round := p.claims.Load() >> 32
+		if p.drain(round, w) {
+			p.finish <- struct{}{}
+		}
 	}
 }
 
-// drain runs jobs until none are left.
-func (p *workerPool) drain(w int) {
+// drain runs jobs of the given round until none are left and reports
+// whether it completed the round's last job.
+func (p *workerPool) drain(round uint64, w int) (last bool) {
 	for {
-		j := p.next.Add(1) - 1
-		if j >= p.jobs {
-			return
+		c := p.claims.Load()
+		if c>>32 != round || int64(c&0xffffffff) >= p.jobs.Load() {
+			return false
 		}
-		p.current.run(int(j), w)
+		if !p.claims.CompareAndSwap(c, c+1) {
+			continue
+		}
+		// Holding a job of this round, the round cannot end, so its task
+		// and job count stay put until the job is counted done.
+		jobs := p.jobs.Load()
+		p.current.run(int(c&0xffffffff), w)
+		if p.done.Add(1) == jobs {
+			return true
+		}
 	}
 }
 
@@ -90,17 +114,22 @@ func (p *workerPool) parallel(jobs int, t task) {
 		}
 		return
 	}
+	round := p.claims.Load()>>32 + 1
 	p.current = t
-	p.jobs = int64(jobs)
-	p.next.Store(0)
-	helpers := min(p.workers, jobs) - 1
-	p.done.Add(helpers)
-	for w := 1; w <= helpers; w++ {
-		p.wake[w] <- struct{}{}
+	p.jobs.Store(int64(jobs))
+	p.done.Store(0)
+	p.claims.Store(round << 32) // publishes the task: helpers claim through this
+	for w := 1; w < min(p.workers, jobs); w++ {
+		select {
+		case p.wake[w] <- struct{}{}:
+		default: // already has a wake-up pending
+		}
 	}
-	p.drain(0)
-	p.done.Wait()
-	p.current = nil
+	if !p.drain(round, 0) {
+		<-p.finish // a helper completed the last job, or will
+	}
+	// Keep p.current: a helper that claimed nothing may still be reading
+	// the counter, never the task; the next round overwrites it.
 }
 
 // row returns worker w's scratch row of at least n floats. It allocates only
