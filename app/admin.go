@@ -125,7 +125,7 @@ func (p *adminPage) update(ctx app.Context, id int64, req api.UpdateUserRequest)
 	p.rowErr = ""
 	ctx.Async(func() {
 		u, err := tutor.client.UpdateUser(context.Background(), id, req)
-		ctx.Dispatch(func(app.Context) {
+		p.ctx.Dispatch(func(app.Context) {
 			if err != nil {
 				p.rowErr = explain(p.lang, err)
 				return
@@ -170,7 +170,7 @@ func (p *adminPage) submitCreate(ctx app.Context, e app.Event) {
 	p.creating, p.createErr, p.created = true, "", ""
 	ctx.Async(func() {
 		u, err := tutor.client.CreateUser(context.Background(), req)
-		ctx.Dispatch(func(app.Context) {
+		p.ctx.Dispatch(func(app.Context) {
 			p.creating = false
 			if err != nil {
 				p.createErr = explain(p.lang, err)

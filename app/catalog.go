@@ -87,7 +87,7 @@ var catalog = map[string]message{
 	"practice.alldone":     {"Nothing to practise right now: every item is learned and none is due. Come back later.", "现在没有需要练习的内容：所有内容都已学过，暂无到期复习。请稍后再来。"},
 	"practice.sessiondone": {"Well done: %d new items in this session and nothing left to review. Take a break, or learn more new items.", "做得好：本次学习了 %d 个新内容，暂无待复习内容。休息一下，或继续学习新内容。"},
 	"practice.morenew":     {"More new items", "继续学习新内容"},
-	"practice.vocab":       {"What does this mean?", "这是什么意思？"},
+	"practice.vocab":       {"Type the word.", "写出这个词。"},
 	"practice.cloze":       {"Fill in the gap.", "填空。"},
 	"practice.translate":   {"Translate.", "翻译。"},
 	"practice.choice":      {"Choose the right answer.", "选择正确答案。"},

@@ -120,7 +120,7 @@ func (p *dashboard) selectCourse(ctx app.Context, e app.Event) {
 	id := ctx.JSSrc().Get("value").String()
 	ctx.Async(func() {
 		err := tutor.SelectCourse(id)
-		ctx.Dispatch(func(app.Context) { p.err = explain(p.lang, err) })
+		p.ctx.Dispatch(func(app.Context) { p.err = explain(p.lang, err) })
 	})
 }
 
@@ -141,7 +141,7 @@ func (p *dashboard) renderRejected() app.UI {
 				app.Button().Class("link").Text(p.T("rejected.discard")).OnClick(func(ctx app.Context, e app.Event) {
 					ctx.Async(func() {
 						err := tutor.Forget(q.ID)
-						ctx.Dispatch(func(app.Context) { p.err = explain(p.lang, err) })
+						p.ctx.Dispatch(func(app.Context) { p.err = explain(p.lang, err) })
 					})
 				}),
 			)
@@ -181,7 +181,7 @@ func (p *dashboard) join(ctx app.Context, e app.Event) {
 	p.busy, p.joinErr = true, ""
 	ctx.Async(func() {
 		err := tutor.JoinClass(code)
-		ctx.Dispatch(func(app.Context) {
+		p.ctx.Dispatch(func(app.Context) {
 			p.busy = false
 			p.joinErr = explain(p.lang, err)
 			if err == nil {

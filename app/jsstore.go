@@ -159,6 +159,12 @@ func (s offlineStore) queue(userID int64) ([]queuedEvent, error) {
 // ack moves acknowledged answers into the user's review log and marks the
 // rejected ones, in one IndexedDB transaction.
 func (s offlineStore) ack(userID int64, acked []string, rejected []api.RejectedEvent) error {
+	if acked == nil {
+		acked = []string{}
+	}
+	if rejected == nil {
+		rejected = []api.RejectedEvent{}
+	}
 	a, _ := json.Marshal(acked)
 	r, _ := json.Marshal(rejected)
 	_, err := s.call("ack", userID, string(a), string(r))

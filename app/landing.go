@@ -118,7 +118,7 @@ func (p *landing) submitLogin(ctx app.Context, e app.Event) {
 		if err == nil {
 			err = tutor.SignedIn(s)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		p.ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
 				p.loginErr = p.explain(err)
@@ -145,7 +145,7 @@ func (p *landing) submitSignup(ctx app.Context, e app.Event) {
 		if err == nil {
 			err = tutor.SignedIn(s)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		p.ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
 				p.signupErr = p.explain(err)

@@ -44,12 +44,12 @@ type practice struct {
 func newPractice() *practice { return &practice{} }
 
 func (p *practice) OnMount(ctx app.Context) {
-	p.watch(ctx).OnChange(func() { p.ensureItem(ctx) })
-	p.ensureItem(ctx)
+	p.watch(ctx).OnChange(func() { p.ensureItem() })
+	p.ensureItem()
 }
 
 // ensureItem puts the next item on screen when none is and content is there.
-func (p *practice) ensureItem(ctx app.Context) {
+func (p *practice) ensureItem() {
 	if p.hasItem || p.checked || p.saving || p.v.Pack == nil || p.v.User == nil {
 		return
 	}
@@ -63,7 +63,20 @@ func (p *practice) ensureItem(ctx app.Context) {
 	}
 	p.answer, p.picked, p.err = "", nil, ""
 	p.shownAt = time.Now()
-	ctx.Defer(func(app.Context) { focus("answer") })
+	p.ctx.Defer(func(app.Context) { resetInput("answer") })
+}
+
+// resetInput empties and focuses the answer field. go-app reuses the input
+// element from one item to the next and, for an empty value, only removes
+// the attribute, which leaves the typed text in place.
+func resetInput(id string) {
+	if !app.IsClient {
+		return
+	}
+	if el := app.Window().GetElementByID(id); el.Truthy() {
+		el.Set("value", "")
+		el.Call("focus")
+	}
 }
 
 // focus moves the keyboard focus to the element with id, if it exists.
@@ -109,7 +122,7 @@ func (p *practice) renderDone() app.UI {
 				app.Button().ID("more-new").Type("button").Text(p.T("practice.morenew")).
 					OnClick(func(ctx app.Context, e app.Event) {
 						p.newSeen = 0
-						p.ensureItem(ctx)
+						p.ensureItem()
 					}),
 			),
 		)
@@ -158,9 +171,6 @@ func (p *practice) renderPrompt() app.UI {
 	}
 	return app.Div().Class("prompt").Body(
 		app.Div().ID("prompt").Class("prompt-text kind-"+it.Kind).Text(prompt),
-		app.If(it.Reading != "" && it.Kind == course.KindVocab, func() app.UI {
-			return app.Div().Class("reading").Text(it.Reading)
-		}),
 		app.If(it.Hint != "" && !p.checked, func() app.UI {
 			return app.Details().Class("hint").Body(
 				app.Summary().Text(p.T("practice.hint")),
@@ -284,7 +294,7 @@ func (p *practice) check(ctx app.Context, answer string) {
 	p.result = course.Check(p.item, answer)
 	p.suggested = course.Rating(p.result, p.duration)
 	p.checked, p.err = true, ""
-	ctx.Defer(func(app.Context) { focus("continue") })
+	p.ctx.Defer(func(app.Context) { focus("continue") })
 }
 
 // dontKnow shows the answer and counts the item as forgotten.
@@ -301,7 +311,7 @@ func (p *practice) dontKnow(ctx app.Context, e app.Event) {
 	}
 	p.suggested = 1
 	p.checked, p.err = true, ""
-	ctx.Defer(func(app.Context) { focus("continue") })
+	p.ctx.Defer(func(app.Context) { focus("continue") })
 }
 
 func (p *practice) renderFeedback() app.UI {
@@ -326,10 +336,14 @@ func (p *practice) renderFeedback() app.UI {
 // renderExample shows a vocabulary card's gloss and example after answering.
 func (p *practice) renderExample() app.UI {
 	it := p.item
-	if it.Example == "" && it.Gloss == "" {
+	if it.Example == "" && it.Gloss == "" && it.Reading == "" {
 		return app.Div()
 	}
+	// The reading comes only now: for pinyin items it is the answer.
 	return app.Div().Class("example").Body(
+		app.If(it.Word != "" || it.Reading != "", func() app.UI {
+			return app.P().Body(app.Strong().Text(it.Word), app.Span().Class("reading").Text(" "+it.Reading))
+		}),
 		app.If(it.Gloss != "", func() app.UI { return app.P().Text(it.Gloss) }),
 		app.If(it.Example != "", func() app.UI { return app.P().Lang(langOfCourse(p.v.Pack)).Text(it.Example) }),
 		app.If(it.ExampleGloss != "", func() app.UI { return app.P().Class("muted").Text(it.ExampleGloss) }),
@@ -384,7 +398,7 @@ func (p *practice) rate(ctx app.Context, r int) {
 	p.saving, p.err = true, ""
 	ctx.Async(func() {
 		err := tutor.Record(ev)
-		ctx.Dispatch(func(ctx app.Context) {
+		p.ctx.Dispatch(func(ctx app.Context) {
 			p.saving = false
 			if err != nil {
 				p.err = explain(p.lang, err)
@@ -393,7 +407,7 @@ func (p *practice) rate(ctx app.Context, r int) {
 			p.answered++
 			p.lastID = p.item.ID
 			p.hasItem, p.checked = false, false
-			p.ensureItem(ctx)
+			p.ensureItem()
 		})
 	})
 }

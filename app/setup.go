@@ -99,7 +99,7 @@ func (p *setupPage) submit(ctx app.Context, e app.Event) {
 		if err == nil {
 			err = tutor.SignedIn(s)
 		}
-		ctx.Dispatch(func(ctx app.Context) {
+		p.ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
 				p.err = explain(p.lang, err)

@@ -14,11 +14,17 @@ import (
 type watched struct {
 	v    View
 	lang Lang
+	// ctx is the page's own context, kept from OnMount. Work that ends after
+	// an event (a request, a store write) reports through it: an event's
+	// context belongs to the element clicked, which may be gone by then, and
+	// go-app drops the dispatches and defers of unmounted elements.
+	ctx app.Context
 }
 
 // watch subscribes the page to the runtime and starts the runtime (once per
 // page load).
 func (w *watched) watch(ctx app.Context) app.Observer {
+	w.ctx = ctx
 	ctx.ObserveState(stateLang, &w.lang)
 	o := ctx.ObserveState(stateView, &w.v)
 	tutor.start(ctx)
@@ -147,7 +153,7 @@ func (b *topBar) logout(ctx app.Context, e app.Event) {
 	}
 	ctx.Async(func() {
 		err := tutor.LogOut()
-		ctx.Dispatch(func(ctx app.Context) {
+		b.ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				b.err = err.Error()
 				return
@@ -184,7 +190,9 @@ func notices(w *watched) app.UI {
 
 // page lays out a page: the top bar, notices, then the body.
 func page(id string, w *watched, body ...app.UI) app.UI {
-	return app.Div().ID(id).Class("page").Body(
+	// data-ready tells scripts and tests that the offline store has been
+	// read and the page shows real data.
+	return app.Div().ID(id).Class("page").DataSet("ready", strconv.FormatBool(w.v.Loaded)).Body(
 		&topBar{},
 		app.Main().Body(
 			notices(w),

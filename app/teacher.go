@@ -143,7 +143,7 @@ func (p *teacherPage) submitCreate(ctx app.Context, e app.Event) {
 	p.creating, p.createErr = true, ""
 	ctx.Async(func() {
 		c, err := tutor.client.CreateClass(context.Background(), req)
-		ctx.Dispatch(func(app.Context) {
+		p.ctx.Dispatch(func(app.Context) {
 			p.creating = false
 			if err != nil {
 				p.createErr = explain(p.lang, err)
@@ -159,7 +159,7 @@ func (p *teacherPage) showProgress(ctx app.Context, classID int64) {
 	p.selected, p.progress, p.progErr = classID, nil, ""
 	ctx.Async(func() {
 		pr, err := tutor.client.ClassProgress(context.Background(), classID)
-		ctx.Dispatch(func(app.Context) {
+		p.ctx.Dispatch(func(app.Context) {
 			if p.selected != classID {
 				return
 			}

@@ -123,8 +123,8 @@
   // event is never in neither place.
   // ackedJSON: ["id"...]; rejectedJSON: [{"id","message"}...].
   async function ack(user, ackedJSON, rejectedJSON) {
-    const acked = JSON.parse(ackedJSON || "[]");
-    const rejected = JSON.parse(rejectedJSON || "[]");
+    const acked = JSON.parse(ackedJSON || "null") || [];
+    const rejected = JSON.parse(rejectedJSON || "null") || [];
     const logKey = "reviews:" + user;
     return run(["events", "kv"], "readwrite", async (s) => {
       const rec = await req(s.kv.get(logKey));
