@@ -37,8 +37,13 @@ need_go() {
 
 need_gcc() { command -v gcc >/dev/null || apt_install gcc libc6-dev; }
 
+# The browser tests need Chromium, and a CJK font so that their screenshots
+# show the Chinese interface as a student sees it.
 need_chromium() {
-	[ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null || apt_install chromium
+	local missing=()
+	[ -x /usr/lib/chromium/chromium ] || missing+=(chromium)
+	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
+	[ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 }
 
 build() {
