@@ -72,7 +72,7 @@ func (p *adminPage) renderUsers() app.UI {
 	return app.Table().ID("users").Class("list").Body(
 		app.THead().Body(app.Tr().Body(
 			app.Th().Text(p.T("field.username")),
-			app.Th().Text(p.T("field.displayname")),
+			app.Th().Text(p.T("admin.name")),
 			app.Th().Text(p.T("field.role")),
 			app.Th().Text(p.T("admin.status")),
 			app.Th(),
@@ -96,7 +96,7 @@ func (p *adminPage) renderUsers() app.UI {
 					if u.Disabled {
 						label = p.T("admin.enable")
 					}
-					return app.Button().Class("link").Text(label).OnClick(func(ctx app.Context, e app.Event) {
+					return app.Button().ID("toggle-" + strconv.FormatInt(u.ID, 10)).Class("link").Text(label).OnClick(func(ctx app.Context, e app.Event) {
 						disabled := !u.Disabled
 						p.update(ctx, u.ID, api.UpdateUserRequest{Disabled: &disabled})
 					})
@@ -179,6 +179,7 @@ func (p *adminPage) submitCreate(ctx app.Context, e app.Event) {
 			p.users = append(p.users, u)
 			p.created = u.Username
 			p.create = api.CreateUserRequest{Role: req.Role}
+			p.ctx.Defer(func(app.Context) { clearInputs("user-username", "user-name", "user-password") })
 		})
 	})
 }

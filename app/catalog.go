@@ -59,6 +59,7 @@ var catalog = map[string]message{
 
 	"dashboard.hello":        {"Hello, %s", "你好，%s"},
 	"dashboard.noclass":      {"You are not in a class yet. Enter the join code your teacher gave you below.", "你还没有加入任何班级。请在下方输入老师给你的邀请码。"},
+	"dashboard.staff":        {"You teach rather than study here: your classes and their join codes are on the Classes page. To practise yourself, join a class with its code below.", "你在这里是教师：班级和邀请码在“班级”页面。如果想自己练习，可在下方用邀请码加入班级。"},
 	"dashboard.downloading":  {"Downloading the course…", "正在下载课程…"},
 	"dashboard.needcontent":  {"The course is not on this device yet. Connect to the internet once so that it can be downloaded; after that you can practise offline.", "课程尚未下载到本设备。请联网一次以下载课程，之后即可离线练习。"},
 	"dashboard.course":       {"Course", "课程"},
@@ -128,6 +129,7 @@ var catalog = map[string]message{
 
 	"admin.title":         {"Users", "用户管理"},
 	"admin.forbidden":     {"Only admins can manage users.", "只有管理员可以管理用户。"},
+	"admin.name":          {"Name", "姓名"},
 	"admin.status":        {"Status", "状态"},
 	"admin.active":        {"active", "正常"},
 	"admin.disabled":      {"disabled", "已停用"},

@@ -45,6 +45,12 @@ func (p *dashboard) Render() app.UI {
 
 // renderCourse shows the course being practised and the learner's state in it.
 func (p *dashboard) renderCourse() app.UI {
+	if len(p.v.Classes) == 0 && p.hasRole(roleTeacher, roleAdmin) {
+		return app.P().ID("no-class").Class("notice").Body(
+			app.Text(p.T("dashboard.staff")+" "),
+			app.A().Href(PathTeacher).Text(p.T("nav.teacher")),
+		)
+	}
 	if len(p.v.Classes) == 0 {
 		return app.P().ID("no-class").Class("notice").Text(p.T("dashboard.noclass"))
 	}
@@ -186,6 +192,7 @@ func (p *dashboard) join(ctx app.Context, e app.Event) {
 			p.joinErr = explain(p.lang, err)
 			if err == nil {
 				p.joinCode = ""
+				p.ctx.Defer(func(app.Context) { clearInputs("join-code") })
 			}
 		})
 	})

@@ -63,20 +63,10 @@ func (p *practice) ensureItem() {
 	}
 	p.answer, p.picked, p.err = "", nil, ""
 	p.shownAt = time.Now()
-	p.ctx.Defer(func(app.Context) { resetInput("answer") })
-}
-
-// resetInput empties and focuses the answer field. go-app reuses the input
-// element from one item to the next and, for an empty value, only removes
-// the attribute, which leaves the typed text in place.
-func resetInput(id string) {
-	if !app.IsClient {
-		return
-	}
-	if el := app.Window().GetElementByID(id); el.Truthy() {
-		el.Set("value", "")
-		el.Call("focus")
-	}
+	p.ctx.Defer(func(app.Context) {
+		clearInputs("answer")
+		focus("answer")
+	})
 }
 
 // focus moves the keyboard focus to the element with id, if it exists.

@@ -70,6 +70,7 @@ type runtime struct {
 	loaded         bool
 	problem        string
 	sessionExpired bool
+	refreshWanted  bool // a new session wants content and log from the server
 
 	wake chan struct{}
 }
@@ -324,6 +325,22 @@ func dropQueued(log []api.ReviewEvent, q []queuedEvent) []api.ReviewEvent {
 	return slices.DeleteFunc(log, func(e api.ReviewEvent) bool { return queued[e.ID] })
 }
 
+// mergeLogs is the union of two review logs by event id, ordered by time.
+func mergeLogs(a, b []api.ReviewEvent) []api.ReviewEvent {
+	seen := make(map[string]bool, len(a)+len(b))
+	out := make([]api.ReviewEvent, 0, len(a)+len(b))
+	for _, log := range [][]api.ReviewEvent{a, b} {
+		for _, e := range log {
+			if !seen[e.ID] {
+				seen[e.ID] = true
+				out = append(out, e)
+			}
+		}
+	}
+	sortReviews(out)
+	return out
+}
+
 // saveSession keeps the session offline so the app starts logged in.
 func (rt *runtime) saveSession() error {
 	rt.mu.Lock()
@@ -414,8 +431,10 @@ func (rt *runtime) refreshContent(ctx context.Context) error {
 	return nil
 }
 
-// refreshLog replaces the acknowledged log with the server's, the source of
-// truth (answers given on other devices included).
+// refreshLog merges the server's review log, the source of truth (answers
+// given on other devices included), into the acknowledged log. It merges
+// rather than replaces: an answer acknowledged while the download was on
+// its way is in the local log and not yet in the downloaded one.
 func (rt *runtime) refreshLog(ctx context.Context) error {
 	rs, err := rt.client.Reviews(ctx)
 	if err != nil {
@@ -427,7 +446,7 @@ func (rt *runtime) refreshLog(ctx context.Context) error {
 		return nil
 	}
 	uid := rt.session.User.ID
-	rs = dropQueued(rs, rt.queue)
+	rs = dropQueued(mergeLogs(rs, rt.log), rt.queue)
 	rt.mu.Unlock()
 	if err := rt.store.put(reviewLogKey(uid), rs); err != nil {
 		return errors.New(storeProblem(err))
@@ -453,9 +472,11 @@ func (rt *runtime) SignedIn(s api.SessionResponse) error {
 	if err := rt.loadLearner(); err != nil {
 		return errors.New(storeProblem(err))
 	}
+	rt.mu.Lock()
+	rt.refreshWanted = true
+	rt.mu.Unlock()
 	rt.setOnline(true)
 	rt.publish()
-	go rt.refresh()
 	rt.Wake()
 	return nil
 }
@@ -576,11 +597,20 @@ func (rt *runtime) Forget(id string) error {
 }
 
 // syncLoop uploads the queue at start, every syncInterval, and whenever
-// woken (an answer, the network coming back). It never returns.
+// woken (an answer, the network coming back). It also runs the refreshes
+// asked for after a login, so that only this goroutine ever rewrites the
+// review log. It never returns.
 func (rt *runtime) syncLoop() {
 	tick := time.NewTicker(syncInterval)
 	defer tick.Stop()
 	for {
+		rt.mu.Lock()
+		again := rt.refreshWanted
+		rt.refreshWanted = false
+		rt.mu.Unlock()
+		if again {
+			rt.refresh()
+		}
 		rt.syncOnce()
 		select {
 		case <-rt.wake:

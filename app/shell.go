@@ -209,6 +209,21 @@ func errorBox(id, msg string) app.UI {
 	return app.Div().ID(id).Class("error-box").Attr("role", "alert").Text(msg)
 }
 
+// clearInputs empties the input elements with the given ids. A component
+// field set to "" does not do it: for an empty value go-app only removes the
+// value attribute, which leaves the typed text in the field. Call it from a
+// Defer, after the update.
+func clearInputs(ids ...string) {
+	if !app.IsClient {
+		return
+	}
+	for _, id := range ids {
+		if el := app.Window().GetElementByID(id); el.Truthy() {
+			el.Set("value", "")
+		}
+	}
+}
+
 // field is a labelled form input.
 func field(label string, input app.UI) app.UI {
 	return app.Label().Class("field").Body(app.Span().Text(label), input)

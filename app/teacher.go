@@ -100,7 +100,7 @@ func (p *teacherPage) renderClasses() app.UI {
 				app.Td().Text(p.courseTitle(c.CourseID)),
 				app.Td().Body(app.Code().Class("join-code").Text(c.JoinCode)),
 				app.Td().Class("num").Text(strconv.Itoa(c.Members)),
-				app.Td().Body(app.Button().Class("link").Text(p.T("teacher.showprogress")).
+				app.Td().Body(app.Button().ID("show-progress-"+strconv.FormatInt(c.ID, 10)).Class("link").Text(p.T("teacher.showprogress")).
 					OnClick(func(ctx app.Context, e app.Event) { p.showProgress(ctx, c.ID) })),
 			)
 		})),
@@ -151,6 +151,7 @@ func (p *teacherPage) submitCreate(ctx app.Context, e app.Event) {
 			}
 			p.classes = append(p.classes, c)
 			p.create.Name = ""
+			p.ctx.Defer(func(app.Context) { clearInputs("class-name") })
 		})
 	})
 }

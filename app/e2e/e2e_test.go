@@ -375,6 +375,15 @@ func (b *browser) click(id string) {
 	b.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).click()`, id)))
 }
 
+// retype empties the field with id, as a user selecting its text and
+// deleting it would (an input event tells the app), then types text.
+func (b *browser) retype(id, text string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const e = document.getElementById(%q); e.value = ""; e.dispatchEvent(new Event("input", {bubbles: true})); })()`, id)))
+	b.do(chromedp.SendKeys(chromedp.ID(id), text))
+}
+
 func (b *browser) screenshot(name string) {
 	buf, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -456,6 +465,46 @@ func indexOf(xs []string, x string) int {
 	return -1
 }
 
+// newEnv starts the real server over a fresh SQLite file holding the test
+// course, serving the PWA built for this run under a new version.
+func newEnv(t *testing.T) (*sqlite.DB, *server, string, course.Pack) {
+	t.Helper()
+	if browserErr != nil {
+		t.Fatal(browserErr)
+	}
+	if wasmErr != nil {
+		t.Fatal(wasmErr)
+	}
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "tutor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	pack := testPack(t)
+	if err := store.ImportCourse(context.Background(), pack); err != nil {
+		t.Fatal(err)
+	}
+	version := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
+	srv := startServer(t, api.New(api.Options{
+		Store:  store,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		App:    tutorapp.NewHandler(version, webFiles(t)),
+	}))
+	return store, srv, version, pack
+}
+
+func packItems(p course.Pack) map[string]course.Item {
+	items := map[string]course.Item{}
+	for _, u := range p.Course.Units {
+		for _, l := range u.Lessons {
+			for _, it := range l.Items {
+				items[it.ID] = it
+			}
+		}
+	}
+	return items
+}
+
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // TestE2EOfflineSync is the student loop with a network outage: sign up with
@@ -466,30 +515,8 @@ var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 func TestE2EOfflineSync(t *testing.T) {
 	start := time.Now()
 	ctx := context.Background()
-	store, err := sqlite.Open(filepath.Join(t.TempDir(), "tutor.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	pack := testPack(t)
-	if err := store.ImportCourse(ctx, pack); err != nil {
-		t.Fatal(err)
-	}
-	items := map[string]course.Item{}
-	for _, u := range pack.Course.Units {
-		for _, l := range u.Lessons {
-			for _, it := range l.Items {
-				items[it.ID] = it
-			}
-		}
-	}
-
-	version := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
-	srv := startServer(t, api.New(api.Options{
-		Store:  store,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		App:    tutorapp.NewHandler(version, webFiles(t)),
-	}))
+	store, srv, version, pack := newEnv(t)
+	items := packItems(pack)
 
 	// The admin and a teacher with a class, through the API.
 	token, err := api.EnsureSetupToken(ctx, store)
