@@ -2,33 +2,30 @@ package kernels
 
 import "math"
 
+// Attention, head by head, as five (backward) or two (forward) small matrix
+// products with the same micro-kernel as the matmul ops, plus a softmax per
+// query row. A head's products run on one worker; the parallelism is
+// across sequences and heads. Causal attention skips the tiles of each
+// product that the mask makes zero or unused (the bands in gemm.go), and
+// padding positions (valid) are left out of the products altogether.
+
 // AttentionForward is multi-head scaled dot-product attention, as
 // ref.AttentionForward: causal or bidirectional, with valid giving each
 // sequence's number of real positions (nil: all T). att saves the softmax
 // probabilities; entries that may not be attended to are zero.
 // out is (B,T,C), att is (B,NH,T,T), qkv is (B,T,3C), valid is (B) or nil.
-//
-// Work is split by sequence, head and a range of query positions; each
-// query row is a dot product per visible key, a softmax written straight
-// into att, and a weighted sum of value vectors.
 func AttentionForward(out, att, qkv []float32, valid []int, B, T, C, NH int, causal bool) {
 	checkAttention(out, att, qkv, valid, B, T, C, NH)
 	p := lockPool()
 	defer p.unlock()
 	t := &attentionJob
 	*t = attentionTask{out: out, att: att, qkv: qkv, valid: valid, B: B, T: T, C: C, NH: NH, causal: causal}
-	// Enough query ranges per head for about four jobs per worker.
-	t.rowChunks = min(T, max(1, ceilDiv(4*p.workers, max(1, B*NH))))
-	t.rowsPerJob = ceilDiv(T, t.rowChunks)
-	t.rowChunks = ceilDiv(T, max(1, t.rowsPerJob))
-	p.parallel(B*NH*t.rowChunks, t)
+	p.parallel(B*NH, t)
 	*t = attentionTask{}
 }
 
 // AttentionBackward adds the gradient of AttentionForward into dqkv, as
-// ref.AttentionBackward. Every query row of a head adds into the keys' and
-// values' gradients of that head, so the work is split by sequence and head
-// only, which keeps workers from writing to the same elements.
+// ref.AttentionBackward.
 // dqkv is (B,T,3C), dout is (B,T,C), qkv is (B,T,3C), att is (B,NH,T,T),
 // valid is (B) or nil.
 func AttentionBackward(dqkv, dout, qkv, att []float32, valid []int, B, T, C, NH int, causal bool) {
@@ -38,7 +35,7 @@ func AttentionBackward(dqkv, dout, qkv, att []float32, valid []int, B, T, C, NH 
 	defer p.unlock()
 	t := &attentionJob
 	*t = attentionTask{backward: true, out: dout, dqkv: dqkv, att: att, qkv: qkv, valid: valid,
-		B: B, T: T, C: C, NH: NH, causal: causal, rowChunks: 1, rowsPerJob: T}
+		B: B, T: T, C: C, NH: NH, causal: causal}
 	p.parallel(B*NH, t)
 	*t = attentionTask{}
 }
@@ -47,98 +44,114 @@ func AttentionBackward(dqkv, dout, qkv, att []float32, valid []int, B, T, C, NH 
 var attentionJob attentionTask
 
 type attentionTask struct {
-	backward              bool
-	out, att, qkv, dqkv   []float32 // backward: out is dout
-	valid                 []int
-	B, T, C, NH           int
-	causal                bool
-	rowChunks, rowsPerJob int
+	backward            bool
+	out, att, qkv, dqkv []float32 // backward: out is dout
+	valid               []int
+	B, T, C, NH         int
+	causal              bool
+}
+
+// head is one sequence's and one head's view of the op's tensors.
+type head struct {
+	T, C, hs, n int // n real positions
+	causal      bool
+	scoreScale  float32 // 1/sqrt(hs)
+	qkv, dqkv   []float32
+	out         []float32 // rows of stride C, from the head's first channel
+	att         []float32 // (T,T)
 }
 
 func (t *attentionTask) run(job, worker int) {
-	chunk := job % t.rowChunks
-	bh := job / t.rowChunks
-	b, h := bh/t.NH, bh%t.NH
-	n := t.T
+	b, h := job/t.NH, job%t.NH
+	T, C := t.T, t.C
+	hs := C / t.NH
+	hd := head{T: T, C: C, hs: hs, n: T, causal: t.causal,
+		scoreScale: float32(1 / math.Sqrt(float64(hs))),
+		qkv:        t.qkv[b*T*3*C+h*hs:],
+		out:        t.out[b*T*C+h*hs:],
+		att:        t.att[(b*t.NH+h)*T*T:][:T*T]}
 	if t.valid != nil {
-		n = t.valid[b]
+		hd.n = t.valid[b]
 	}
-	first := chunk * t.rowsPerJob
-	last := min(first+t.rowsPerJob, t.T)
-	head := attentionHead{qkv: t.qkv, dqkv: t.dqkv, base: b * t.T * 3 * t.C, stride: 3 * t.C,
-		offset: h * (t.C / t.NH), C: t.C, hs: t.C / t.NH,
-		scale: float32(1 / math.Sqrt(float64(t.C/t.NH)))}
-	for tq := first; tq < last; tq++ {
-		a := t.att[((b*t.NH+h)*t.T+tq)*t.T:][:t.T]
-		o := t.out[(b*t.T+tq)*t.C+head.offset:][:head.hs]
-		keys := 0
-		if tq < n {
-			keys = n
-			if t.causal {
-				keys = tq + 1
-			}
-		}
-		if t.backward {
-			if keys > 0 {
-				head.backwardRow(tq, keys, a[:keys], o, pool.row(worker, keys))
-			}
-			continue
-		}
-		clear(a[keys:])
-		clear(o)
+	if t.backward {
+		hd.dqkv = t.dqkv[b*T*3*C+h*hs:]
+		hd.backward(worker)
+		return
+	}
+	hd.forward(worker)
+}
+
+// Operands of a head's products; q, k and v are (n,hs) with row stride 3C.
+func (hd *head) q() []float32 { return hd.qkv }
+func (hd *head) k() []float32 { return hd.qkv[hd.C:] }
+func (hd *head) v() []float32 { return hd.qkv[2*hd.C:] }
+
+// keys is how many leading positions query tq attends to.
+func (hd *head) keys(tq int) int {
+	switch {
+	case tq >= hd.n:
+		return 0
+	case hd.causal:
+		return tq + 1
+	}
+	return hd.n
+}
+
+// bands for products whose rows are queries and whose columns (scores) or
+// summed index (weighted sums) are keys: under a causal mask query t needs
+// keys up to t only.
+func (hd *head) bands() (scores, weighted, transposed band) {
+	if hd.causal {
+		return columnsUpToRow, summedUpToRow, summedFromRow
+	}
+	return fullBand, fullBand, fullBand
+}
+
+func (hd *head) forward(worker int) {
+	T, n, C3 := hd.T, hd.n, 3*hd.C
+	scores, weighted, _ := hd.bands()
+	// att = q·kᵀ, then a softmax of each row scaled by 1/sqrt(hs).
+	smallProduct(worker, n, n, hd.hs, operand{hd.q(), C3, 1}, operand{hd.k(), C3, 1}, hd.att, T, false, scores)
+	for tq := range T {
+		row := hd.att[tq*T : tq*T+T]
+		keys := hd.keys(tq)
+		clear(row[keys:])
 		if keys > 0 {
-			head.forwardRow(tq, a[:keys], o)
+			visible := row[:keys]
+			scale(hd.scoreScale, visible)
+			scale(1/expSum(visible, visible, maxOf(visible)), visible)
 		}
 	}
-}
-
-// attentionHead addresses one sequence's and one head's slices of qkv.
-type attentionHead struct {
-	qkv, dqkv     []float32
-	base, stride  int // start of the sequence in qkv, distance between positions
-	offset, C, hs int // head's first channel, channels, head size
-	scale         float32
-}
-
-func (h *attentionHead) q(t int) []float32 { return h.qkv[h.base+t*h.stride+h.offset:][:h.hs] }
-func (h *attentionHead) k(t int) []float32 { return h.qkv[h.base+t*h.stride+h.C+h.offset:][:h.hs] }
-func (h *attentionHead) v(t int) []float32 {
-	return h.qkv[h.base+t*h.stride+2*h.C+h.offset:][:h.hs]
-}
-func (h *attentionHead) grad(part, t int) []float32 {
-	return h.dqkv[h.base+t*h.stride+part*h.C+h.offset:][:h.hs]
-}
-
-// forwardRow computes query tq's probabilities over the keys 0..len(a)-1
-// into a and its output into o (which starts at zero).
-func (h *attentionHead) forwardRow(tq int, a, o []float32) {
-	q := h.q(tq)
-	for u := range a {
-		a[u] = dot(q, h.k(u)) * h.scale
-	}
-	shift := maxOf(a)
-	scale(1/expSum(a, a, shift), a)
-	for u, p := range a {
-		axpy(p, h.v(u), o)
+	// out = att·v.
+	smallProduct(worker, n, hd.hs, n, operand{hd.att, T, 1}, operand{hd.v(), 1, C3}, hd.out, hd.C, false, weighted)
+	for tq := n; tq < T; tq++ {
+		clear(hd.out[tq*hd.C : tq*hd.C+hd.hs])
 	}
 }
 
-// backwardRow adds query tq's share of the gradient; a holds its
-// probabilities over the visible keys, do its output gradient, datt is
-// scratch of len(a).
-func (h *attentionHead) backwardRow(tq, keys int, a, do, datt []float32) {
-	var weighted float32
-	for u, p := range a {
-		datt[u] = dot(do, h.v(u))
-		weighted += p * datt[u]
-		axpy(p, do, h.grad(2, u))
+// backward adds the head's gradients; hd.out holds dout.
+func (hd *head) backward(worker int) {
+	T, n, C, C3 := hd.T, hd.n, hd.C, 3*hd.C
+	if n == 0 {
+		return
 	}
-	q, dq := h.q(tq), h.grad(0, tq)
-	for u, p := range a {
-		dscore := p * (datt[u] - weighted) * h.scale
-		axpy(dscore, h.k(u), dq)
-		axpy(dscore, q, h.grad(1, u))
+	scores, weighted, transposed := hd.bands()
+	// datt = dout·vᵀ, in the worker's scratch as (n,n).
+	datt := pool.row(worker, n*n)
+	smallProduct(worker, n, n, hd.hs, operand{hd.out, C, 1}, operand{hd.v(), C3, 1}, datt, n, false, scores)
+	// Through the softmax: dscore = att·(datt - Σ att·datt), scaled as the
+	// scores were.
+	for tq := range n {
+		keys := hd.keys(tq)
+		a, d := hd.att[tq*T:tq*T+keys], datt[tq*n:tq*n+n]
+		softmaxBackwardRow(d[:keys], a, dot(a, d[:keys]), hd.scoreScale)
+		clear(d[keys:])
 	}
+	dq, dk, dv := hd.dqkv, hd.dqkv[C:], hd.dqkv[2*C:]
+	// dv += attᵀ·dout; dq += dscore·k; dk += dscoreᵀ·q.
+	smallProduct(worker, n, hd.hs, n, operand{hd.att, 1, T}, operand{hd.out, 1, C}, dv, C3, true, transposed)
+	smallProduct(worker, n, hd.hs, n, operand{datt, n, 1}, operand{hd.k(), 1, C3}, dq, C3, true, weighted)
+	smallProduct(worker, n, hd.hs, n, operand{datt, 1, n}, operand{hd.q(), 1, C3}, dk, C3, true, transposed)
 }
 
 func checkAttention(out, att, qkv []float32, valid []int, B, T, C, NH int) {

@@ -1,33 +1,38 @@
 package kernels
 
-// The packed matrix product behind the matmul ops: C = A·B (+ bias), or
-// C += A·B, with C (m,n) row-major and A (m,k), B (k,n) read through strides
-// so that the transposes the matmul ops need cost nothing extra.
+// The matrix product behind the matmul and attention ops: C = A·B (+ bias),
+// or C += A·B, with C (m,n) row-major and A (m,k), B (k,n) read through
+// strides, so that the transposes the ops need cost nothing extra.
 //
-// It runs in two parallel phases. First both operands are copied into
-// panels: A in strips of MR rows, B in strips of NR columns, each strip
-// stored k-major (all MR or NR values of one k together), so that the
-// micro-kernel reads both with unit stride and no bounds on the tile edges
-// (the last strip is padded with zeros). Then the result is cut into blocks
-// of up to mcMax×ncMax, one job each. A job walks the summed dimension in
-// slices of kc, and within a slice keeps one B strip (kc×NR, about 32 KiB) in
-// L1 while the A strips of its block (at most mcMax×kc, about 256 KiB) stream
-// from L2; each pair is one call of the micro-kernel on an MR×NR tile.
+// A micro-kernel computes an MR×NR tile of C from MR rows of A, each
+// contiguous along the summed dimension, and a strip of NR columns of B,
+// contiguous along the columns at each step of the summed dimension. Where
+// an operand is already laid out that way it is read in place; otherwise
+// (A stored transposed, or B stored transposed) it is first copied into
+// strips that are. The large products behind the matmul ops copy B into
+// strips anyway, so that a strip of B (kc×NR, about 32 KiB) stays in L1
+// while the rows of A stream past it.
+//
+// gemm runs a large product in two parallel phases: packing, then blocks
+// of up to mcMax×ncMax of C, one job each. smallProduct runs a whole small
+// product on one worker (attention's per-head products).
 
 const (
+	mr    = 4   // rows of C per micro-kernel tile, for every micro-kernel
 	kc    = 256 // the summed dimension is walked in slices of kc
 	mcMax = 256 // rows of C per job, at most
 	ncMax = 512 // columns of C per job, at most
-	// maxTile bounds MR×NR over all micro-kernels (the edge tile scratch).
-	maxTile = 8 * 32
+	// maxNR bounds the tile width over all micro-kernels (scratch sizes).
+	maxNR = 32
 )
 
-// A microKernel adds A·B into one MR×NR tile of C:
-// c[r*ldc+j] += Σ_p a[p*MR+r]·b[p*NR+j] for p < kc, r < MR, j < NR.
+// A microKernel adds A·B into one mr×NR tile of C:
+// c[r*ldc+j] += Σ_p ar[p]·b[p*ldb+j] for r < mr, j < NR, p < len(a0),
+// where a0..a3 are the tile's rows of A (all of the same length).
 type microKernel struct {
-	name   string
-	mr, nr int
-	fn     func(kc int, a, b, c []float32, ldc int)
+	name string
+	nr   int
+	fn   func(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int)
 }
 
 // goKernel is the portable micro-kernel. Its 4×2 tile is the largest that
@@ -35,7 +40,7 @@ type microKernel struct {
 // registers): measured on the development machine, 4×2 ran at about
 // 7.9 GFLOP/s per core, 2×4 at 4.9 and 4×4, which spills, at 1.8; in Go's
 // wasm build under Node 4×2 was also the fastest of the shapes tried.
-var goKernel = microKernel{name: "go4x2", mr: 4, nr: 2, fn: goMicroKernel4x2}
+var goKernel = microKernel{name: "go4x2", nr: 2, fn: goMicroKernel4x2}
 
 // gemmKernel is the micro-kernel in use; builds with SIMD replace it at
 // start-up when the CPU supports theirs. microKernels lists every kernel the
@@ -55,39 +60,136 @@ type operand struct {
 
 func (o operand) at(x, p int) float32 { return o.data[x*o.xs+p*o.ps] }
 
+// zeros stands in for the missing rows of A in a tile at the bottom edge.
+var zeros [kc]float32
+
+// product is one matrix product, with its operands either in place or
+// packed: packedA holds A in row-major strips of mr rows (strip q's row r
+// at packedA[q*mr*k + r*k:], k long), packedB holds B in k-major strips of
+// NR columns (strip q at packedB[q*NR*k:], NR values per step of k).
+type product struct {
+	kern             microKernel
+	m, n, k          int
+	a, b             operand
+	packedA, packedB []float32 // nil: read the operand in place
+	c                []float32
+	ldc              int
+	bias             []float32
+	accumulate       bool
+	band             band
+}
+
+// A band says which part of a product a row of C needs, for the products of
+// causal attention, whose other parts are known to be zero or unused.
+type band int
+
+const (
+	fullBand       band = iota
+	columnsUpToRow      // C[i][j] is needed only for j <= i
+	summedUpToRow       // row i sums only over p <= i (A[i][p] = 0 beyond)
+	summedFromRow       // row i sums only over p >= i (A[i][p] = 0 before)
+)
+
 // gemm computes c = a·b + bias (bias may be nil) or, when accumulate is
 // true, c += a·b, for a (m,k), b (k,n) and c (m,n) with row stride ldc. If
-// rowSums is not nil, it receives the sum of each row of a (length m).
-// The caller holds the pool.
+// rowSums is not nil, it receives the sum of each row of a (length m),
+// added in order of the summed index. The caller holds the pool.
 func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias []float32, accumulate bool, rowSums []float32) {
 	if m == 0 || n == 0 || k == 0 {
 		gemmDegenerate(m, n, k, a, c, ldc, bias, accumulate, rowSums)
 		return
 	}
 	t := &gemmJob
-	*t = gemmTask{kern: gemmKernel, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, bias: bias, accumulate: accumulate, rowSums: rowSums}
-	mr, nr := t.kern.mr, t.kern.nr
-	t.stripsA, t.stripsB = (m+mr-1)/mr, (n+nr-1)/nr
-	p.packA = grow(p.packA, t.stripsA*mr*k)
+	*t = gemmTask{rowSums: rowSums, product: product{kern: gemmKernel, m: m, n: n, k: k, a: a, b: b,
+		c: c, ldc: ldc, bias: bias, accumulate: accumulate}}
+	nr := t.kern.nr
+	t.stripsB = ceilDiv(n, nr)
 	p.packB = grow(p.packB, t.stripsB*nr*k)
-	t.packA, t.packB = p.packA, p.packB
+	t.packedB = p.packB
+	if a.ps != 1 || rowSums != nil {
+		t.stripsA = ceilDiv(m, mr)
+		p.packA = grow(p.packA, t.stripsA*mr*k)
+		t.packedA = p.packA
+	}
 
 	// Phase 1: pack, in jobs of whole strips of about 16K floats each.
-	perJob := max(1, (1<<14)/(mr*k))
-	t.packJobsA, t.strips1 = chunks(t.stripsA, t.stripsA, perJob)
-	perJob = max(1, (1<<14)/(nr*k))
-	var packJobsB int
-	packJobsB, t.strips2 = chunks(t.stripsB, t.stripsB, perJob)
+	t.packJobsA, t.strips1 = chunks(t.stripsA, t.stripsA, max(1, (1<<14)/(mr*k)))
+	packJobsB, strips2 := chunks(t.stripsB, t.stripsB, max(1, (1<<14)/(nr*k)))
+	t.strips2 = strips2
 	t.packing = true
 	p.parallel(t.packJobsA+packJobsB, t)
 
 	// Phase 2: multiply, in blocks small enough to give every worker
 	// several jobs where the product allows it.
 	t.packing = false
-	t.mc, t.nc = blockSizes(m, n, mr, nr, p.workers)
-	t.blocksN = (n + t.nc - 1) / t.nc
-	p.parallel(((m+t.mc-1)/t.mc)*t.blocksN, t)
+	t.mc, t.nc = blockSizes(m, n, nr, p.workers)
+	t.blocksN = ceilDiv(n, t.nc)
+	p.parallel(ceilDiv(m, t.mc)*t.blocksN, t)
 	*t = gemmTask{} // drop references to the caller's slices
+}
+
+// gemmJob is the one gemm in flight; the pool's lock guards it.
+var gemmJob gemmTask
+
+type gemmTask struct {
+	product
+	rowSums          []float32
+	stripsA, stripsB int
+	packing          bool
+	packJobsA        int
+	strips1, strips2 int // strips per packing job, for A and for B
+	mc, nc, blocksN  int
+}
+
+func (t *gemmTask) run(job, worker int) {
+	if t.packing {
+		t.pack(job)
+		return
+	}
+	bi, bj := job/t.blocksN, job%t.blocksN
+	i0, j0 := bi*t.mc, bj*t.nc
+	t.block(i0, min(i0+t.mc, t.m), j0, min(j0+t.nc, t.n), worker)
+}
+
+func (t *gemmTask) pack(job int) {
+	if job < t.packJobsA {
+		first := job * t.strips1
+		packRowStrips(t.packedA, t.a, t.m, t.k, first, min(first+t.strips1, t.stripsA), t.rowSums)
+		return
+	}
+	first := (job - t.packJobsA) * t.strips2
+	packColumnStrips(t.packedB, t.b, t.n, t.k, t.kern.nr, first, min(first+t.strips2, t.stripsB))
+}
+
+// smallProduct computes c = a·b (or c += a·b) on worker w alone: the
+// per-head products of attention, which are many and small, so the
+// parallelism is across them rather than inside each. Operands are read in
+// place where their layout allows, since at these sizes copying would cost
+// as much as multiplying. Tiles that the band leaves out are not touched.
+func smallProduct(w, m, n, k int, a, b operand, c []float32, ldc int, accumulate bool, bd band) {
+	if m == 0 || n == 0 || k == 0 {
+		gemmDegenerate(m, n, k, a, c, ldc, nil, accumulate, nil)
+		return
+	}
+	kern := gemmKernel
+	pr := product{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, band: bd}
+	var sizeA, sizeB int
+	if a.ps != 1 {
+		sizeA = ceilDiv(m, mr) * mr * k
+	}
+	if b.xs != 1 {
+		sizeB = ceilDiv(n, kern.nr) * kern.nr * k
+	}
+	buf := pool.pack(w, sizeA+sizeB)
+	if sizeA > 0 {
+		pr.packedA = buf[:sizeA]
+		packRowStrips(pr.packedA, a, m, k, 0, ceilDiv(m, mr), nil)
+	}
+	if sizeB > 0 {
+		pr.packedB = buf[sizeA:]
+		packColumnStrips(pr.packedB, b, n, k, kern.nr, 0, ceilDiv(n, kern.nr))
+	}
+	pr.block(0, m, 0, n, w)
 }
 
 // gemmDegenerate handles products with an empty dimension, where there is
@@ -110,8 +212,8 @@ func gemmDegenerate(m, n, k int, a operand, c []float32, ldc int, bias []float32
 // blockSizes picks the rows and columns of C per job: as large as the
 // cache budget allows, halved until there are about four jobs per worker or
 // the blocks are down to a few tiles.
-func blockSizes(m, n, mr, nr, workers int) (mc, nc int) {
-	mc = min(roundUp(m, mr), mcMax/mr*mr)
+func blockSizes(m, n, nr, workers int) (mc, nc int) {
+	mc = min(roundUp(m, mr), mcMax)
 	nc = min(roundUp(n, nr), ncMax/nr*nr)
 	for ceilDiv(m, mc)*ceilDiv(n, nc) < 4*workers {
 		switch {
@@ -129,55 +231,59 @@ func blockSizes(m, n, mr, nr, workers int) (mc, nc int) {
 func roundUp(x, to int) int { return ceilDiv(x, to) * to }
 func ceilDiv(x, by int) int { return (x + by - 1) / by }
 
-// gemmJob is the one gemm in flight; the pool's lock guards it.
-var gemmJob gemmTask
-
-type gemmTask struct {
-	kern       microKernel
-	m, n, k    int
-	a, b       operand
-	c          []float32
-	ldc        int
-	bias       []float32
-	accumulate bool
-	rowSums    []float32
-
-	packA, packB     []float32
-	stripsA, stripsB int
-	packing          bool
-	packJobsA        int
-	strips1, strips2 int // strips per packing job, for A and for B
-	mc, nc, blocksN  int
-}
-
-func (t *gemmTask) run(job, worker int) {
-	if t.packing {
-		t.pack(job)
-		return
+// packRowStrips copies strips first..last-1 of A (m rows, k long) into dst
+// as rows: strip q's row r at dst[q*mr*k + r*k:]. Rows past m are zero. If
+// sums is not nil, sums[x] receives the sum of row x, added in order of p.
+func packRowStrips(dst []float32, o operand, m, k, first, last int, sums []float32) {
+	for q := first; q < last; q++ {
+		strip := dst[q*mr*k : (q+1)*mr*k]
+		x0 := q * mr
+		rows := min(mr, m-x0)
+		if rows < mr {
+			clear(strip[rows*k:])
+		}
+		if o.xs == 1 && rows == mr {
+			transposeRows4(strip, o.data[x0:], o.ps, k, sums, x0)
+			continue
+		}
+		for r := range rows {
+			row := strip[r*k : r*k+k]
+			var s float32
+			for p := range row {
+				row[p] = o.at(x0+r, p)
+				s += row[p]
+			}
+			if sums != nil {
+				sums[x0+r] = s
+			}
+		}
 	}
-	t.multiply(job/t.blocksN, job%t.blocksN, worker)
 }
 
-func (t *gemmTask) pack(job int) {
-	mr, nr := t.kern.mr, t.kern.nr
-	if job < t.packJobsA {
-		first := job * t.strips1
-		last := min(first+t.strips1, t.stripsA)
-		packStrips(t.packA, t.a, t.m, t.k, mr, first, last, t.rowSums)
-		return
+// transposeRows4 fills four rows of a strip from a source whose four values
+// for each p are contiguous (at src[p*stride:]), summing each row into
+// sums[x0:x0+4] if sums is not nil.
+func transposeRows4(strip, src []float32, stride, k int, sums []float32, x0 int) {
+	r0, r1, r2, r3 := strip[:k], strip[k:2*k], strip[2*k:3*k], strip[3*k:4*k]
+	var s0, s1, s2, s3 float32
+	for p := range r0 {
+		v := src[p*stride : p*stride+4]
+		r0[p], r1[p], r2[p], r3[p] = v[0], v[1], v[2], v[3]
+		s0 += v[0]
+		s1 += v[1]
+		s2 += v[2]
+		s3 += v[3]
 	}
-	first := (job - t.packJobsA) * t.strips2
-	last := min(first+t.strips2, t.stripsB)
-	packStrips(t.packB, t.b, t.n, t.k, nr, first, last, nil)
+	if sums != nil {
+		s := sums[x0 : x0+4]
+		s[0], s[1], s[2], s[3] = s0, s1, s2, s3
+	}
 }
 
-// packStrips copies strips first..last-1 of width w of the operand (n along
-// x, k along p) into dst, strip q at dst[q*w*k:], k-major, padding past n
-// with zeros. It reads the operand along whichever dimension is contiguous.
-// If sums is not nil, sums[x] is set to Σ_p operand(x, p) for each x packed,
-// added in order of p (MatmulBackward gets dbias this way from the dout it
-// packs anyway).
-func packStrips(dst []float32, o operand, n, k, w, first, last int, sums []float32) {
+// packColumnStrips copies strips first..last-1 of width w of B (n columns,
+// k deep) into dst, strip q at dst[q*w*k:], k-major, padding past n with
+// zeros. It reads B along whichever dimension is contiguous.
+func packColumnStrips(dst []float32, o operand, n, k, w, first, last int) {
 	for q := first; q < last; q++ {
 		strip := dst[q*w*k : (q+1)*w*k]
 		x0 := q * w
@@ -186,18 +292,9 @@ func packStrips(dst []float32, o operand, n, k, w, first, last int, sums []float
 			clear(strip)
 		}
 		switch {
-		case o.xs == 1 && w == 4 && width == 4:
-			packRows4(strip, o.data[x0:], o.ps, k, sums, x0)
 		case o.xs == 1:
 			for p := range k {
-				src := o.data[x0+p*o.ps:][:width]
-				row := strip[p*w:][:width]
-				for i, v := range src {
-					row[i] = v
-				}
-			}
-			if sums != nil {
-				sumStrip(sums[x0:x0+width], strip, w, k)
+				copy(strip[p*w:p*w+width], o.data[x0+p*o.ps:][:width])
 			}
 		case o.ps == 1:
 			i := 0
@@ -210,40 +307,13 @@ func packStrips(dst []float32, o operand, n, k, w, first, last int, sums []float
 					strip[p*w+i] = v
 				}
 			}
-			if sums != nil {
-				sumStrip(sums[x0:x0+width], strip, w, k)
-			}
 		default:
 			for i := range width {
 				for p := range k {
 					strip[p*w+i] = o.at(x0+i, p)
 				}
 			}
-			if sums != nil {
-				sumStrip(sums[x0:x0+width], strip, w, k)
-			}
 		}
-	}
-}
-
-// packRows4 packs a strip of width 4 whose four elements for each p are
-// contiguous in src (at src[p*stride:]), adding them into sums[x0:x0+4]
-// if sums is not nil.
-func packRows4(strip, src []float32, stride, k int, sums []float32, x0 int) {
-	var s0, s1, s2, s3 float32
-	strip = strip[:4*k]
-	for p := range k {
-		v := src[p*stride : p*stride+4]
-		d := strip[4*p : 4*p+4]
-		d[0], d[1], d[2], d[3] = v[0], v[1], v[2], v[3]
-		s0 += v[0]
-		s1 += v[1]
-		s2 += v[2]
-		s3 += v[3]
-	}
-	if sums != nil {
-		s := sums[x0 : x0+4]
-		s[0], s[1], s[2], s[3] = s0, s1, s2, s3
 	}
 }
 
@@ -259,71 +329,122 @@ func packColumns4(strip, src []float32, stride, k, w int) {
 	}
 }
 
-// sumStrip sets sums[i] to Σ_p strip[p*w+i].
-func sumStrip(sums, strip []float32, w, k int) {
-	clear(sums)
-	for p := range k {
-		for i := range sums {
-			sums[i] += strip[p*w+i]
-		}
-	}
-}
-
-// multiply computes block (bi, bj) of C.
-func (t *gemmTask) multiply(bi, bj, worker int) {
-	mr, nr := t.kern.mr, t.kern.nr
-	i0, j0 := bi*t.mc, bj*t.nc
-	i1, j1 := min(i0+t.mc, t.m), min(j0+t.nc, t.n)
-	for p0 := 0; p0 < t.k; p0 += kc {
-		depth := min(kc, t.k-p0)
-		overwrite := p0 == 0 && !t.accumulate
+// block computes rows i0..i1-1 and columns j0..j1-1 of C, walking the summed
+// dimension in slices of kc. Within a slice one strip of B stays in L1 while
+// the block's rows of A stream past it.
+func (pr *product) block(i0, i1, j0, j1, worker int) {
+	nr := pr.kern.nr
+	for p0 := 0; p0 < pr.k; p0 += kc {
 		for j := j0; j < j1; j += nr {
-			bStrip := t.packB[(j/nr)*nr*t.k+p0*nr:][:depth*nr]
 			for i := i0; i < i1; i += mr {
-				aStrip := t.packA[(i/mr)*mr*t.k+p0*mr:][:depth*mr]
-				t.tile(i, j, depth, aStrip, bStrip, overwrite, worker)
+				if pr.band == columnsUpToRow && j > i+mr-1 {
+					continue
+				}
+				lo, hi := pr.summedRange(i)
+				if lo >= hi { // nothing to add: a product over no terms
+					if p0 == 0 && !pr.accumulate {
+						pr.tile(i, j, lo, lo, true, worker)
+					}
+					continue
+				}
+				from, to := max(p0, lo), min(p0+kc, hi)
+				if from < to {
+					pr.tile(i, j, from, to, from == lo && !pr.accumulate, worker)
+				}
 			}
 		}
 	}
 }
 
-// tile runs the micro-kernel on the tile of C at (i, j). A tile that sticks
-// out of C is computed in the worker's scratch tile and copied back.
-func (t *gemmTask) tile(i, j, depth int, a, b []float32, overwrite bool, worker int) {
-	mr, nr := t.kern.mr, t.kern.nr
-	rows, cols := min(mr, t.m-i), min(nr, t.n-j)
-	if rows == mr && cols == nr {
-		c := t.c[i*t.ldc+j:]
-		if overwrite {
-			for r := range mr {
-				fillRow(c[r*t.ldc:r*t.ldc+nr], t.biasAt(j, nr))
+// summedRange is the part of the summed dimension that the mr rows of C
+// starting at row i need.
+func (pr *product) summedRange(i int) (lo, hi int) {
+	switch pr.band {
+	case summedUpToRow:
+		return 0, min(pr.k, i+mr)
+	case summedFromRow:
+		return min(i, pr.k), pr.k
+	}
+	return 0, pr.k
+}
+
+// tile adds the terms from..to-1 of the summed dimension into the tile of C
+// at (i, j), first setting the tile to the bias (or zero) if overwrite. A
+// tile that sticks out of C is computed in the worker's scratch and copied
+// back.
+func (pr *product) tile(i, j, from, to int, overwrite bool, worker int) {
+	nr := pr.kern.nr
+	rows, cols := min(mr, pr.m-i), min(nr, pr.n-j)
+	c, ldc := pr.c[i*pr.ldc+j:], pr.ldc
+	edge := rows < mr || cols < nr
+	if edge {
+		c, ldc = pool.tiles[worker][:mr*nr], nr
+		clear(c)
+		for r := range rows {
+			if !overwrite {
+				copy(c[r*nr:r*nr+cols], pr.c[(i+r)*pr.ldc+j:])
 			}
 		}
-		t.kern.fn(depth, a, b, c, t.ldc)
-		return
 	}
-	scratch := pool.tiles[worker][:mr*nr]
-	clear(scratch)
-	for r := range rows {
-		dst := scratch[r*nr : r*nr+cols]
-		if overwrite {
-			fillRow(dst, t.biasAt(j, cols))
-		} else {
-			copy(dst, t.c[(i+r)*t.ldc+j:])
+	if overwrite {
+		for r := range rows {
+			fillRow(c[r*ldc:r*ldc+cols], pr.biasAt(j, cols))
 		}
 	}
-	t.kern.fn(depth, a, b, scratch, nr)
-	for r := range rows {
-		copy(t.c[(i+r)*t.ldc+j:][:cols], scratch[r*nr:r*nr+cols])
+	if from < to {
+		a0, a1, a2, a3 := pr.rowsOfA(i, from, to)
+		b, ldb := pr.stripOfB(j, from, to, worker)
+		pr.kern.fn(a0, a1, a2, a3, b, ldb, c, ldc)
 	}
+	if edge {
+		for r := range rows {
+			copy(pr.c[(i+r)*pr.ldc+j:][:cols], c[r*nr:r*nr+cols])
+		}
+	}
+}
+
+// rowsOfA returns terms from..to-1 of the mr rows of A starting at row i;
+// rows past the end of A read as zeros.
+func (pr *product) rowsOfA(i, from, to int) (a0, a1, a2, a3 []float32) {
+	var rows [mr][]float32
+	for r := range rows {
+		switch {
+		case pr.packedA != nil:
+			rows[r] = pr.packedA[(i+r)*pr.k+from : (i+r)*pr.k+to]
+		case i+r < pr.m:
+			rows[r] = pr.a.data[(i+r)*pr.a.xs+from : (i+r)*pr.a.xs+to]
+		default:
+			rows[r] = zeros[:to-from]
+		}
+	}
+	return rows[0], rows[1], rows[2], rows[3]
+}
+
+// stripOfB returns terms from..to-1 of the strip of B at column j, with the
+// distance between its rows. A strip read in place that sticks out of B is
+// copied into the worker's scratch, padded with zeros.
+func (pr *product) stripOfB(j, from, to, worker int) (b []float32, ldb int) {
+	nr := pr.kern.nr
+	if pr.packedB != nil {
+		return pr.packedB[(j/nr)*nr*pr.k+from*nr:], nr
+	}
+	if j+nr <= pr.n {
+		return pr.b.data[from*pr.b.ps+j:], pr.b.ps
+	}
+	scratch := pool.stripB(worker, (to-from)*nr)
+	clear(scratch)
+	for p := from; p < to; p++ {
+		copy(scratch[(p-from)*nr:][:pr.n-j], pr.b.data[p*pr.b.ps+j:])
+	}
+	return scratch, nr
 }
 
 // biasAt is the bias for columns j..j+n-1, or nil.
-func (t *gemmTask) biasAt(j, n int) []float32 {
-	if t.bias == nil {
+func (pr *product) biasAt(j, n int) []float32 {
+	if pr.bias == nil {
 		return nil
 	}
-	return t.bias[j : j+n]
+	return pr.bias[j : j+n]
 }
 
 // fillRow sets dst to bias, or to zeros when bias is nil.
@@ -337,21 +458,21 @@ func fillRow(dst, bias []float32) {
 
 // goMicroKernel4x2 is the portable micro-kernel: a 4×2 tile of C held in
 // eight scalar accumulators.
-func goMicroKernel4x2(kc int, a, b, c []float32, ldc int) {
+func goMicroKernel4x2(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 float32
-	a, b = a[:kc*4], b[:kc*2]
-	for len(a) >= 4 && len(b) >= 2 {
-		b0, b1 := b[0], b[1]
-		a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
-		c00 += a0 * b0
-		c01 += a0 * b1
-		c10 += a1 * b0
-		c11 += a1 * b1
-		c20 += a2 * b0
-		c21 += a2 * b1
-		c30 += a3 * b0
-		c31 += a3 * b1
-		a, b = a[4:], b[2:]
+	a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+	for p, x0 := range a0 {
+		bp := b[p*ldb : p*ldb+2]
+		b0, b1 := bp[0], bp[1]
+		x1, x2, x3 := a1[p], a2[p], a3[p]
+		c00 += x0 * b0
+		c01 += x0 * b1
+		c10 += x1 * b0
+		c11 += x1 * b1
+		c20 += x2 * b0
+		c21 += x2 * b1
+		c30 += x3 * b0
+		c31 += x3 * b1
 	}
 	c = c[:3*ldc+2]
 	c[0] += c00

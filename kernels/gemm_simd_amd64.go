@@ -11,13 +11,12 @@ import "simd/archsimd"
 // vectors stay in 15 registers, and VFMADD213 overwrites its multiplicand,
 // so each FMA costs a register copy. Tiles of eight accumulators (4×32 with
 // 512-bit vectors, 4×16 with 256-bit ones) fit with room for the copies;
-// twelve or more spill inside the loop and ran at half the speed or worse
-// when measured. The summed dimension is unrolled by two, which halves the
-// loop's bookkeeping per FMA.
+// twelve or more spilled inside the loop and ran at half the speed or worse
+// when measured.
 
 var (
-	avx512Kernel = microKernel{name: "avx512-4x32", mr: 4, nr: 32, fn: avx512MicroKernel4x32}
-	avx2Kernel   = microKernel{name: "avx2-4x16", mr: 4, nr: 16, fn: avx2MicroKernel4x16}
+	avx512Kernel = microKernel{name: "avx512-4x32", nr: 32, fn: avx512MicroKernel4x32}
+	avx2Kernel   = microKernel{name: "avx2-4x16", nr: 16, fn: avx2MicroKernel4x16}
 )
 
 func init() {
@@ -31,56 +30,27 @@ func init() {
 	}
 }
 
-// avx512MicroKernel4x32 adds a (kc×4, k-major) times b (kc×32, k-major) into
-// the 4×32 tile of c: each C row is two 16-lane accumulators, fed by a
-// broadcast of one A value and the two B vectors of the same k.
-func avx512MicroKernel4x32(kc int, a, b, c []float32, ldc int) {
+// avx512MicroKernel4x32 adds the product of four rows of A and a strip of
+// 32 columns of B into a 4×32 tile of C: each C row is two 16-lane
+// accumulators, fed by a broadcast of one A value and the two B vectors of
+// the same step.
+func avx512MicroKernel4x32(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
-	a, b = a[:kc*4], b[:kc*32]
-	for len(a) >= 8 && len(b) >= 64 {
-		b0 := archsimd.LoadFloat32x16Slice(b[0:16])
-		b1 := archsimd.LoadFloat32x16Slice(b[16:32])
-		x := archsimd.BroadcastFloat32x16(a[0])
+	a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+	for p := range a0 {
+		bp := b[p*ldb : p*ldb+32]
+		b0 := archsimd.LoadFloat32x16Slice(bp[0:16])
+		b1 := archsimd.LoadFloat32x16Slice(bp[16:32])
+		x := archsimd.BroadcastFloat32x16(a0[p])
 		c00 = b0.MulAdd(x, c00)
 		c01 = b1.MulAdd(x, c01)
-		x = archsimd.BroadcastFloat32x16(a[1])
+		x = archsimd.BroadcastFloat32x16(a1[p])
 		c10 = b0.MulAdd(x, c10)
 		c11 = b1.MulAdd(x, c11)
-		x = archsimd.BroadcastFloat32x16(a[2])
+		x = archsimd.BroadcastFloat32x16(a2[p])
 		c20 = b0.MulAdd(x, c20)
 		c21 = b1.MulAdd(x, c21)
-		x = archsimd.BroadcastFloat32x16(a[3])
-		c30 = b0.MulAdd(x, c30)
-		c31 = b1.MulAdd(x, c31)
-		b0 = archsimd.LoadFloat32x16Slice(b[32:48])
-		b1 = archsimd.LoadFloat32x16Slice(b[48:64])
-		x = archsimd.BroadcastFloat32x16(a[4])
-		c00 = b0.MulAdd(x, c00)
-		c01 = b1.MulAdd(x, c01)
-		x = archsimd.BroadcastFloat32x16(a[5])
-		c10 = b0.MulAdd(x, c10)
-		c11 = b1.MulAdd(x, c11)
-		x = archsimd.BroadcastFloat32x16(a[6])
-		c20 = b0.MulAdd(x, c20)
-		c21 = b1.MulAdd(x, c21)
-		x = archsimd.BroadcastFloat32x16(a[7])
-		c30 = b0.MulAdd(x, c30)
-		c31 = b1.MulAdd(x, c31)
-		a, b = a[8:], b[64:]
-	}
-	if len(a) >= 4 && len(b) >= 32 { // odd kc
-		b0 := archsimd.LoadFloat32x16Slice(b[0:16])
-		b1 := archsimd.LoadFloat32x16Slice(b[16:32])
-		x := archsimd.BroadcastFloat32x16(a[0])
-		c00 = b0.MulAdd(x, c00)
-		c01 = b1.MulAdd(x, c01)
-		x = archsimd.BroadcastFloat32x16(a[1])
-		c10 = b0.MulAdd(x, c10)
-		c11 = b1.MulAdd(x, c11)
-		x = archsimd.BroadcastFloat32x16(a[2])
-		c20 = b0.MulAdd(x, c20)
-		c21 = b1.MulAdd(x, c21)
-		x = archsimd.BroadcastFloat32x16(a[3])
+		x = archsimd.BroadcastFloat32x16(a3[p])
 		c30 = b0.MulAdd(x, c30)
 		c31 = b1.MulAdd(x, c31)
 	}
@@ -97,25 +67,25 @@ func addRow16x2(row []float32, lo, hi archsimd.Float32x16) {
 
 // avx2MicroKernel4x16 is avx512MicroKernel4x32 with 8-lane vectors, for
 // CPUs with AVX2 and FMA but no AVX-512.
-func avx2MicroKernel4x16(kc int, a, b, c []float32, ldc int) {
+func avx2MicroKernel4x16(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x8
-	a, b = a[:kc*4], b[:kc*16]
-	for len(a) >= 4 && len(b) >= 16 {
-		b0 := archsimd.LoadFloat32x8Slice(b[0:8])
-		b1 := archsimd.LoadFloat32x8Slice(b[8:16])
-		x := archsimd.BroadcastFloat32x8(a[0])
+	a1, a2, a3 = a1[:len(a0)], a2[:len(a0)], a3[:len(a0)]
+	for p := range a0 {
+		bp := b[p*ldb : p*ldb+16]
+		b0 := archsimd.LoadFloat32x8Slice(bp[0:8])
+		b1 := archsimd.LoadFloat32x8Slice(bp[8:16])
+		x := archsimd.BroadcastFloat32x8(a0[p])
 		c00 = b0.MulAdd(x, c00)
 		c01 = b1.MulAdd(x, c01)
-		x = archsimd.BroadcastFloat32x8(a[1])
+		x = archsimd.BroadcastFloat32x8(a1[p])
 		c10 = b0.MulAdd(x, c10)
 		c11 = b1.MulAdd(x, c11)
-		x = archsimd.BroadcastFloat32x8(a[2])
+		x = archsimd.BroadcastFloat32x8(a2[p])
 		c20 = b0.MulAdd(x, c20)
 		c21 = b1.MulAdd(x, c21)
-		x = archsimd.BroadcastFloat32x8(a[3])
+		x = archsimd.BroadcastFloat32x8(a3[p])
 		c30 = b0.MulAdd(x, c30)
 		c31 = b1.MulAdd(x, c31)
-		a, b = a[4:], b[16:]
 	}
 	addRow8x2(c[0:16], c00, c01)
 	addRow8x2(c[ldc:ldc+16], c10, c11)

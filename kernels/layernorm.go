@@ -3,8 +3,7 @@ package kernels
 import "math"
 
 // LayerNormForward normalises each position and applies weight and bias, as
-// ref.LayerNormForward, saving mean and rstd. Sums are taken in float32
-// with four partial sums.
+// ref.LayerNormForward, saving mean and rstd.
 // out is (B,T,C), mean is (B,T), rstd is (B,T), inp is (B,T,C),
 // weight is (C), bias is (C).
 func LayerNormForward(out, mean, rstd, inp, weight, bias []float32, B, T, C int) {
@@ -86,25 +85,25 @@ func (t *layerNormTask) run(job, worker int) {
 	}
 }
 
-// layerNormRow normalises one row and returns its mean and rstd.
+// layerNormRow normalises one row and returns its mean and rstd. The two
+// reductions over the row are taken in float64: a row whose values are
+// close together has a small variance, and float32 sums would lose most of
+// its digits (rstd, and so every output, would inherit the error). They
+// cost little next to reading and writing the row.
 func layerNormRow(out, x, weight, bias []float32) (mean, rstd float32) {
-	n := float32(len(x))
-	mean = sum(x) / n
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		d0, d1, d2, d3 := x[i]-mean, x[i+1]-mean, x[i+2]-mean, x[i+3]-mean
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
+	n := float64(len(x))
+	var total float64
+	for _, v := range x {
+		total += float64(v)
 	}
-	for ; i < len(x); i++ {
-		d := x[i] - mean
-		s0 += d * d
+	m := total / n
+	var ss float64
+	for _, v := range x {
+		d := float64(v) - m
+		ss += d * d
 	}
-	variance := ((s0 + s1) + (s2 + s3)) / n
-	rstd = float32(1 / math.Sqrt(float64(variance)+LayerNormEps))
+	mean = float32(m)
+	rstd = float32(1 / math.Sqrt(ss/n+LayerNormEps))
 	out, weight, bias = out[:len(x)], weight[:len(x)], bias[:len(x)]
 	for i, v := range x {
 		out[i] = (v-mean)*rstd*weight[i] + bias[i]
@@ -113,19 +112,19 @@ func layerNormRow(out, x, weight, bias []float32) (mean, rstd float32) {
 }
 
 // layerNormBackwardRow is one row of LayerNormBackward; see the reference
-// for the formula.
+// for the formula. Its two means over the row are taken in float64 like
+// the forward pass's.
 func layerNormBackwardRow(dx, dweight, dbias, dout, x, weight []float32, mean, rstd float32) {
 	n := len(x)
 	dx, dweight, dbias, dout, weight = dx[:n], dweight[:n], dbias[:n], dout[:n], weight[:n]
-	var dnMean, dnnMean float32
+	var dnSum, dnnSum float64
 	for i, v := range x {
 		norm := (v - mean) * rstd
 		dn := weight[i] * dout[i]
-		dnMean += dn
-		dnnMean += dn * norm
+		dnSum += float64(dn)
+		dnnSum += float64(dn * norm)
 	}
-	dnMean /= float32(n)
-	dnnMean /= float32(n)
+	dnMean, dnnMean := float32(dnSum/float64(n)), float32(dnnSum/float64(n))
 	for i, v := range x {
 		norm := (v - mean) * rstd
 		d := dout[i]
@@ -133,20 +132,4 @@ func layerNormBackwardRow(dx, dweight, dbias, dout, x, weight []float32, mean, r
 		dweight[i] += norm * d
 		dx[i] += rstd * (weight[i]*d - dnMean - norm*dnnMean)
 	}
-}
-
-// sum adds the elements of x with four partial sums.
-func sum(x []float32) float32 {
-	var s0, s1, s2, s3 float32
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		s0 += x[i]
-		s1 += x[i+1]
-		s2 += x[i+2]
-		s3 += x[i+3]
-	}
-	for ; i < len(x); i++ {
-		s0 += x[i]
-	}
-	return (s0 + s1) + (s2 + s3)
 }

@@ -40,6 +40,15 @@ func randomSlice(rng *rand.Rand, n int, scale float64) []float32 {
 // element.
 func assertClose(t *testing.T, name string, got, want []float32, tol float64) {
 	t.Helper()
+	assertCloseFloor(t, name, got, want, tol, 0)
+}
+
+// assertCloseFloor is assertClose with the error allowed relative to at
+// least floor: for outputs that can be tiny differences of quantities of
+// order floor (a loss near zero is log-normaliser minus logit), where only
+// the absolute error means anything.
+func assertCloseFloor(t *testing.T, name string, got, want []float32, tol, floor float64) {
+	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: length %d, want %d", name, len(got), len(want))
 	}
@@ -50,7 +59,7 @@ func assertClose(t *testing.T, name string, got, want []float32, tol float64) {
 	rms := math.Sqrt(ss / float64(max(1, len(want))))
 	worst, at := 0.0, -1
 	for i := range got {
-		bound := tol * math.Max(math.Abs(float64(want[i])), rms)
+		bound := tol * max(math.Abs(float64(want[i])), rms, floor)
 		excess := math.Abs(float64(got[i])-float64(want[i])) - bound
 		if !(excess <= 0) && (at < 0 || excess > worst) { // also catches NaN
 			worst, at = excess, i

@@ -36,6 +36,7 @@ type workerPool struct {
 	jobs    atomic.Int64    // jobs in this round
 	current task
 	tiles   [][]float32 // per-worker scratch for the gemm's edge tiles
+	stripsB [][]float32 // per-worker scratch for strips of B at the right edge
 	rows    [][]float32 // per-worker scratch rows, grown on demand
 	packA   []float32   // the gemm's packed left operand, shared by all workers
 	packB   []float32   // the gemm's packed right operand
@@ -61,8 +62,10 @@ func (p *workerPool) start() {
 	p.tiles = make([][]float32, p.workers)
 	p.rows = make([][]float32, p.workers)
 	p.packs = make([][]float32, p.workers)
+	p.stripsB = make([][]float32, p.workers)
 	for w := range p.tiles {
-		p.tiles[w] = make([]float32, maxTile)
+		p.tiles[w] = make([]float32, mr*maxNR)
+		p.stripsB[w] = make([]float32, kc*maxNR)
 	}
 	p.finish = make(chan struct{}, 1)
 	p.wake = make([]chan struct{}, p.workers)
@@ -140,6 +143,19 @@ func (p *workerPool) row(w, n int) []float32 {
 	}
 	return p.rows[w][:n]
 }
+
+// pack returns worker w's packing buffer of at least n floats, for the
+// products one worker runs alone (attention's, per head).
+func (p *workerPool) pack(w, n int) []float32 {
+	if len(p.packs[w]) < n {
+		p.packs[w] = make([]float32, n)
+	}
+	return p.packs[w][:n]
+}
+
+// stripB returns worker w's scratch for a strip of B of n floats (at most
+// kc×maxNR).
+func (p *workerPool) stripB(w, n int) []float32 { return p.stripsB[w][:n] }
 
 // grow returns buf with length n, reusing its storage when it is big enough.
 func grow(buf []float32, n int) []float32 {

@@ -121,3 +121,13 @@ func scaleGo(alpha float32, x []float32) {
 		x[i] *= alpha
 	}
 }
+
+// softmaxBackwardRowGo sets d[u] = a[u]·(d[u] - mean)·s: the gradient of a
+// softmax's input from the gradient d of its output a, where mean is Σ a·d,
+// scaled by s.
+func softmaxBackwardRowGo(d, a []float32, mean, s float32) {
+	d = d[:len(a)]
+	for u, p := range a {
+		d[u] = p * (d[u] - mean) * s
+	}
+}

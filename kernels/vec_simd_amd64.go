@@ -2,17 +2,23 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // AVX-512 versions of the vector routines in vec.go and of the GELU loops,
 // used when the CPU has AVX-512 (hasAVX512); otherwise they fall back to
-// the portable code. Each handles whole vectors of 16 and leaves the tail to
-// the portable code, so that both paths agree on short inputs exactly.
+// the portable code. A last partial vector is loaded and stored with masks
+// (the ...SlicePart functions), which matters for attention's short rows.
 
 var hasAVX512 = archsimd.X86.AVX512()
 
+// tail is a mask of the first n lanes (0 < n < 16).
+func tail(n int) archsimd.Mask32x16 { return archsimd.Mask32x16FromBits(uint16(1)<<n - 1) }
+
 func dot(a, b []float32) float32 {
-	if !hasAVX512 || len(a) < 16 {
+	if !hasAVX512 {
 		return dotGo(a, b)
 	}
 	b = b[:len(a)]
@@ -22,14 +28,14 @@ func dot(a, b []float32) float32 {
 		s0 = archsimd.LoadFloat32x16Slice(a[i:i+16]).MulAdd(archsimd.LoadFloat32x16Slice(b[i:i+16]), s0)
 		s1 = archsimd.LoadFloat32x16Slice(a[i+16:i+32]).MulAdd(archsimd.LoadFloat32x16Slice(b[i+16:i+32]), s1)
 	}
-	for ; i+16 <= len(a); i += 16 {
-		s0 = archsimd.LoadFloat32x16Slice(a[i:i+16]).MulAdd(archsimd.LoadFloat32x16Slice(b[i:i+16]), s0)
+	for ; i < len(a); i += 16 { // the last vector may be partial: zeros add nothing
+		s0 = archsimd.LoadFloat32x16SlicePart(a[i:]).MulAdd(archsimd.LoadFloat32x16SlicePart(b[i:]), s0)
 	}
-	return sum16(s0.Add(s1)) + dotGo(a[i:], b[i:])
+	return sum16(s0.Add(s1))
 }
 
 func axpy(alpha float32, x, y []float32) {
-	if !hasAVX512 || len(x) < 16 {
+	if !hasAVX512 {
 		axpyGo(alpha, x, y)
 		return
 	}
@@ -40,7 +46,9 @@ func axpy(alpha float32, x, y []float32) {
 		yi := y[i : i+16]
 		archsimd.LoadFloat32x16Slice(x[i:i+16]).MulAdd(va, archsimd.LoadFloat32x16Slice(yi)).StoreSlice(yi)
 	}
-	axpyGo(alpha, x[i:], y[i:])
+	if i < len(x) {
+		archsimd.LoadFloat32x16SlicePart(x[i:]).MulAdd(va, archsimd.LoadFloat32x16SlicePart(y[i:])).StoreSlicePart(y[i:])
+	}
 }
 
 func scale(alpha float32, x []float32) {
@@ -54,21 +62,27 @@ func scale(alpha float32, x []float32) {
 		xi := x[i : i+16]
 		archsimd.LoadFloat32x16Slice(xi).Mul(va).StoreSlice(xi)
 	}
-	scaleGo(alpha, x[i:])
+	if i < len(x) {
+		archsimd.LoadFloat32x16SlicePart(x[i:]).Mul(va).StoreSlicePart(x[i:])
+	}
 }
 
 func maxOf(x []float32) float32 {
-	if !hasAVX512 || len(x) < 16 {
+	if !hasAVX512 || len(x) == 0 {
 		return maxGo(x)
 	}
-	m := archsimd.LoadFloat32x16Slice(x[:16])
-	i := 16
+	negInf := archsimd.BroadcastFloat32x16(float32(math.Inf(-1)))
+	m := negInf
+	i := 0
 	for ; i+16 <= len(x); i += 16 {
 		m = m.Max(archsimd.LoadFloat32x16Slice(x[i : i+16]))
 	}
+	if i < len(x) {
+		m = m.Max(archsimd.LoadFloat32x16SlicePart(x[i:]).Merge(negInf, tail(len(x)-i)))
+	}
 	var lanes [16]float32
 	m.Store(&lanes)
-	return max(maxGo(lanes[:]), maxGo(x[i:]))
+	return maxGo(lanes[:])
 }
 
 func expSum(out, x []float32, shift float32) float32 {
@@ -84,7 +98,29 @@ func expSum(out, x []float32, shift float32) float32 {
 		e.StoreSlice(out[i : i+16])
 		acc = acc.Add(e)
 	}
-	return sum16(acc) + expSumGo(out[i:], x[i:], shift)
+	if i < len(x) {
+		e := exp16(archsimd.LoadFloat32x16SlicePart(x[i:]).Sub(vs)).Masked(tail(len(x) - i))
+		e.StoreSlicePart(out[i:])
+		acc = acc.Add(e)
+	}
+	return sum16(acc)
+}
+
+func softmaxBackwardRow(d, a []float32, mean, s float32) {
+	if !hasAVX512 {
+		softmaxBackwardRowGo(d, a, mean, s)
+		return
+	}
+	d = d[:len(a)]
+	vm, vs := archsimd.BroadcastFloat32x16(mean), archsimd.BroadcastFloat32x16(s)
+	i := 0
+	for ; i+16 <= len(a); i += 16 {
+		di := d[i : i+16]
+		archsimd.LoadFloat32x16Slice(di).Sub(vm).Mul(archsimd.LoadFloat32x16Slice(a[i : i+16])).Mul(vs).StoreSlice(di)
+	}
+	if i < len(a) {
+		archsimd.LoadFloat32x16SlicePart(d[i:]).Sub(vm).Mul(archsimd.LoadFloat32x16SlicePart(a[i:])).Mul(vs).StoreSlicePart(d[i:])
+	}
 }
 
 // exp16 is exp32 on 16 lanes: the same reduction and polynomial, with
@@ -134,13 +170,11 @@ func geluForwardRange(out, inp []float32) {
 		return
 	}
 	out = out[:len(inp)]
-	i := 0
-	for ; i+16 <= len(inp); i += 16 {
-		x := archsimd.LoadFloat32x16Slice(inp[i : i+16])
+	for i := 0; i < len(inp); i += 16 {
+		x := archsimd.LoadFloat32x16SlicePart(inp[i:])
 		s, _ := geluSigmoid16(x)
-		x.Mul(s).StoreSlice(out[i : i+16])
+		x.Mul(s).StoreSlicePart(out[i:])
 	}
-	geluForwardGo(out[i:], inp[i:])
 }
 
 func geluBackwardRange(dinp, inp, dout []float32) {
@@ -151,14 +185,12 @@ func geluBackwardRange(dinp, inp, dout []float32) {
 	dinp, dout = dinp[:len(inp)], dout[:len(inp)]
 	one := archsimd.BroadcastFloat32x16(1)
 	two := archsimd.BroadcastFloat32x16(2)
-	i := 0
-	for ; i+16 <= len(inp); i += 16 {
-		x := archsimd.LoadFloat32x16Slice(inp[i : i+16])
+	for i := 0; i < len(inp); i += 16 {
+		x := archsimd.LoadFloat32x16SlicePart(inp[i:])
 		s, du := geluSigmoid16(x)
 		// d/dx x·s(2u) = s + x·s·(1-s)·2·du/dx
 		grad := x.Mul(s).Mul(one.Sub(s)).Mul(two).MulAdd(du, s)
-		d := dinp[i : i+16]
-		grad.MulAdd(archsimd.LoadFloat32x16Slice(dout[i:i+16]), archsimd.LoadFloat32x16Slice(d)).StoreSlice(d)
+		d := dinp[i:]
+		grad.MulAdd(archsimd.LoadFloat32x16SlicePart(dout[i:]), archsimd.LoadFloat32x16SlicePart(d)).StoreSlicePart(d)
 	}
-	geluBackwardGo(dinp[i:], inp[i:], dout[i:])
 }
