@@ -70,7 +70,7 @@ type runtime struct {
 	loaded         bool
 	problem        string
 	sessionExpired bool
-	refreshWanted  bool // a new session wants content and log from the server
+	refreshWanted  bool // content, session and log should be fetched again (new login, after an outage)
 
 	wake chan struct{}
 }
@@ -130,10 +130,17 @@ func (rt *runtime) watchConnectivity() {
 	app.Window().Call("addEventListener", "offline", off)
 }
 
+// setOnline records whether the server is reachable. Going offline also
+// asks for a refresh, which the sync loop retries until it gets through:
+// that is how the app notices the server is back even with nothing to
+// upload, and catches up on content and answers from other devices.
 func (rt *runtime) setOnline(v bool) {
 	rt.mu.Lock()
 	changed := rt.online != v
 	rt.online = v
+	if !v {
+		rt.refreshWanted = true
+	}
 	rt.mu.Unlock()
 	if changed {
 		rt.publish()
@@ -314,6 +321,28 @@ func (rt *runtime) loadLearner() error {
 	return nil
 }
 
+// loadPackIfSwitched loads the current course from IndexedDB when the pack
+// in memory is another one (or none).
+func (rt *runtime) loadPackIfSwitched() error {
+	rt.mu.Lock()
+	courseID := rt.courseID
+	current := rt.pack != nil && rt.pack.Course.ID == courseID
+	rt.mu.Unlock()
+	if current || courseID == "" {
+		return nil
+	}
+	pack, err := rt.store.pack(courseID)
+	if err != nil {
+		return err
+	}
+	rt.mu.Lock()
+	if rt.courseID == courseID {
+		rt.pack = pack
+	}
+	rt.mu.Unlock()
+	return nil
+}
+
 // dropQueued removes from log the events that are also still queued (a
 // crash between the two writes of an ack can leave both), so none counts
 // twice.
@@ -386,7 +415,9 @@ func (rt *runtime) refresh() {
 	if err := rt.saveSession(); err != nil {
 		rt.setProblem(storeProblem(err))
 	}
-	if err := rt.loadLearner(); err != nil {
+	// The queue and log in memory are current (answers given meanwhile are
+	// in them); only a course switched by the server needs loading.
+	if err := rt.loadPackIfSwitched(); err != nil {
 		rt.setProblem(storeProblem(err))
 	}
 	if err := rt.refreshContent(ctx); err != nil {
