@@ -66,7 +66,7 @@ func (m *Model) forwardBody(drop bool) {
 		lw, la := &w.Layers[l], &a.layers[l]
 		o.LayerNormForward(la.ln1, la.ln1Mean, la.ln1Rstd, residual, lw.LN1W, lw.LN1B, B, T, C)
 		m.matmulForward(la.qkv, la.ln1, lw.QKVW, lw.QKVB, B, T, C, 3*C, l, loraQKV) // (B,T,3C)
-		o.AttentionForward(la.atty, la.att, la.qkv, valid, B, T, C, NH, causal)       // (B,T,C)
+		o.AttentionForward(la.atty, la.att, la.qkv, valid, B, T, C, NH, causal)     // (B,T,C)
 		m.matmulForward(la.attProj, la.atty, lw.AttProjW, lw.AttProjB, B, T, C, C, l, loraAttProj)
 		m.dropout(la.attProj, la.attDrop, BTC)
 		o.ResidualForward(la.residual2, residual, la.attProj, BTC)

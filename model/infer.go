@@ -20,7 +20,7 @@ func (m *Model) Logits(tokens []int32) ([]float32, error) {
 	a, C, V := &m.acts, m.Config.C, m.Config.V
 	last := a.lnf[(m.T-1)*C : m.T*C]
 	m.Ops.MatmulForward(a.logits, last, m.W.WTE, nil, 1, 1, C, V) // (V)
-	m.forwarded = false                                            // Output describes Forward only
+	m.forwarded = false                                           // Output describes Forward only
 	return a.logits[:V], nil
 }
 
