@@ -75,6 +75,14 @@ func initialLang(ctx app.Context) Lang {
 func setLang(ctx app.Context, l Lang) {
 	if app.IsClient {
 		app.Window().Get("localStorage").Call("setItem", langKey, string(l))
+	}
+	showLang(ctx, l)
+}
+
+// showLang renders the interface in l and marks the document's language,
+// which screen readers and font selection (Chinese glyphs) rely on.
+func showLang(ctx app.Context, l Lang) {
+	if app.IsClient {
 		app.Window().Get("document").Get("documentElement").Set("lang", string(l))
 	}
 	ctx.SetState(stateLang, l)

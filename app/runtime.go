@@ -100,7 +100,7 @@ func (rt *runtime) start(ctx app.Context) {
 	rt.online = navigatorOnline()
 	rt.mu.Unlock()
 
-	ctx.SetState(stateLang, initialLang(ctx))
+	showLang(ctx, initialLang(ctx))
 	rt.watchConnectivity()
 	ctx.Async(func() {
 		rt.loadOffline()
