@@ -74,6 +74,7 @@ type product struct {
 	packedA, packedB []float32 // nil: read the operand in place
 	c                []float32
 	ldc              int
+	cTransposed      bool // C[i][j] is stored at c[j*ldc+i], and bias is per row
 	bias             []float32
 	accumulate       bool
 	band             band
@@ -90,23 +91,28 @@ const (
 	summedFromRow       // row i sums only over p >= i (A[i][p] = 0 before)
 )
 
-// gemm computes c = a·b + bias (bias may be nil) or, when accumulate is
-// true, c += a·b, for a (m,k), b (k,n) and c (m,n) with row stride ldc. If
-// rowSums is not nil, it receives the sum of each row of a (length m),
-// added in order of the summed index. The caller holds the pool.
-func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias []float32, accumulate bool, rowSums []float32) {
+// gemm computes the product pr describes (pr.kern is set here) on the
+// whole pool. If rowSums is not nil, it receives the sum of each row of A
+// (length m), added in order of the summed index. The caller holds the
+// pool.
+func gemm(p *workerPool, pr product, rowSums []float32) {
+	m, n, k := pr.m, pr.n, pr.k
 	if m == 0 || n == 0 || k == 0 {
-		gemmDegenerate(m, n, k, a, c, ldc, bias, accumulate, rowSums)
+		pr.degenerate(rowSums)
 		return
 	}
 	t := &gemmJob
-	*t = gemmTask{rowSums: rowSums, product: product{kern: gemmKernel, m: m, n: n, k: k, a: a, b: b,
-		c: c, ldc: ldc, bias: bias, accumulate: accumulate}}
+	pr.kern = gemmKernel
+	*t = gemmTask{rowSums: rowSums, product: pr}
 	nr := t.kern.nr
-	t.stripsB = ceilDiv(n, nr)
-	p.packB = grow(p.packB, t.stripsB*nr*k)
-	t.packedB = p.packB
-	if a.ps != 1 || rowSums != nil {
+	// B is copied into strips when it is stored transposed, and otherwise
+	// when enough rows of A will pass over each strip to repay the copy.
+	if pr.b.xs != 1 || m >= packBRows {
+		t.stripsB = ceilDiv(n, nr)
+		p.packB = grow(p.packB, t.stripsB*nr*k)
+		t.packedB = p.packB
+	}
+	if pr.a.ps != 1 || rowSums != nil {
 		t.stripsA = ceilDiv(m, mr)
 		p.packA = grow(p.packA, t.stripsA*mr*k)
 		t.packedA = p.packA
@@ -127,6 +133,12 @@ func gemm(p *workerPool, m, n, k int, a, b operand, c []float32, ldc int, bias [
 	p.parallel(ceilDiv(m, t.mc)*t.blocksN, t)
 	*t = gemmTask{} // drop references to the caller's slices
 }
+
+// packBRows is the number of rows of A from which a product copies a B
+// that is already laid out for the micro-kernel into strips anyway: each
+// strip is then read by at least packBRows/mr tiles from L1 instead of
+// through the operand's longer row stride.
+const packBRows = 128
 
 // gemmJob is the one gemm in flight; the pool's lock guards it.
 var gemmJob gemmTask
@@ -167,12 +179,12 @@ func (t *gemmTask) pack(job int) {
 // place where their layout allows, since at these sizes copying would cost
 // as much as multiplying. Tiles that the band leaves out are not touched.
 func smallProduct(w, m, n, k int, a, b operand, c []float32, ldc int, accumulate bool, bd band) {
-	if m == 0 || n == 0 || k == 0 {
-		gemmDegenerate(m, n, k, a, c, ldc, nil, accumulate, nil)
-		return
-	}
 	kern := gemmKernel
 	pr := product{kern: kern, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, accumulate: accumulate, band: bd}
+	if m == 0 || n == 0 || k == 0 {
+		pr.degenerate(nil)
+		return
+	}
 	var sizeA, sizeB int
 	if a.ps != 1 {
 		sizeA = ceilDiv(m, mr) * mr * k
@@ -192,18 +204,20 @@ func smallProduct(w, m, n, k int, a, b operand, c []float32, ldc int, accumulate
 	pr.block(0, m, 0, n, w)
 }
 
-// gemmDegenerate handles products with an empty dimension, where there is
-// nothing to multiply but c may still need its bias and rowSums its sums.
-func gemmDegenerate(m, n, k int, a operand, c []float32, ldc int, bias []float32, accumulate bool, rowSums []float32) {
-	if !accumulate {
-		for i := range m {
-			fillRow(c[i*ldc:i*ldc+n], bias)
+// degenerate handles products with an empty dimension, where there is
+// nothing to multiply but C may still need its bias and rowSums its sums.
+func (pr *product) degenerate(rowSums []float32) {
+	if !pr.accumulate {
+		for i := range pr.m {
+			for j := range pr.n {
+				pr.set(i, j, pr.biasOf(i, j))
+			}
 		}
 	}
 	for x := range rowSums {
 		var s float32
-		for p := range k {
-			s += a.at(x, p)
+		for p := range pr.k {
+			s += pr.a.at(x, p)
 		}
 		rowSums[x] = s
 	}
@@ -370,37 +384,110 @@ func (pr *product) summedRange(i int) (lo, hi int) {
 
 // tile adds the terms from..to-1 of the summed dimension into the tile of C
 // at (i, j), first setting the tile to the bias (or zero) if overwrite. A
-// tile that sticks out of C is computed in the worker's scratch and copied
-// back.
+// tile that sticks out of C, or of a C stored transposed, is computed in
+// the worker's scratch and copied back.
 func (pr *product) tile(i, j, from, to int, overwrite bool, worker int) {
 	nr := pr.kern.nr
 	rows, cols := min(mr, pr.m-i), min(nr, pr.n-j)
-	c, ldc := pr.c[i*pr.ldc+j:], pr.ldc
-	edge := rows < mr || cols < nr
-	if edge {
-		c, ldc = pool.tiles[worker][:mr*nr], nr
-		clear(c)
-		for r := range rows {
-			if !overwrite {
-				copy(c[r*nr:r*nr+cols], pr.c[(i+r)*pr.ldc+j:])
+	if rows == mr && cols == nr && !pr.cTransposed {
+		c := pr.c[i*pr.ldc+j:]
+		if overwrite {
+			for r := range mr {
+				fillRow(c[r*pr.ldc:r*pr.ldc+nr], pr.biasAt(j, nr))
+			}
+		}
+		if from < to {
+			pr.kernel(i, j, from, to, c, pr.ldc, worker)
+		}
+		return
+	}
+	scratch := pool.tiles[worker][:mr*nr]
+	if rows == mr && cols == nr { // a whole tile of a transposed C
+		pr.transposedTile(i, j, from, to, overwrite, scratch, worker)
+		return
+	}
+	clear(scratch)
+	for r := range rows {
+		for jj := range cols {
+			if overwrite {
+				scratch[r*nr+jj] = pr.biasOf(i+r, j+jj)
+			} else {
+				scratch[r*nr+jj] = pr.get(i+r, j+jj)
 			}
 		}
 	}
+	if from < to {
+		pr.kernel(i, j, from, to, scratch, nr, worker)
+	}
+	for r := range rows {
+		for jj := range cols {
+			pr.set(i+r, j+jj, scratch[r*nr+jj])
+		}
+	}
+}
+
+// transposedTile is tile for a whole tile of a C stored transposed: the
+// tile's column j+jj is four contiguous floats at c[(j+jj)*ldc+i:].
+func (pr *product) transposedTile(i, j, from, to int, overwrite bool, scratch []float32, worker int) {
+	nr := pr.kern.nr
+	s0, s1, s2, s3 := scratch[:nr], scratch[nr:2*nr], scratch[2*nr:3*nr], scratch[3*nr:4*nr]
 	if overwrite {
-		for r := range rows {
-			fillRow(c[r*ldc:r*ldc+cols], pr.biasAt(j, cols))
+		var b [mr]float32
+		if pr.bias != nil {
+			copy(b[:], pr.bias[i:i+mr])
+		}
+		for jj := range s0 {
+			s0[jj], s1[jj], s2[jj], s3[jj] = b[0], b[1], b[2], b[3]
+		}
+	} else {
+		for jj := range s0 {
+			c := pr.c[(j+jj)*pr.ldc+i:][:mr]
+			s0[jj], s1[jj], s2[jj], s3[jj] = c[0], c[1], c[2], c[3]
 		}
 	}
 	if from < to {
-		a0, a1, a2, a3 := pr.rowsOfA(i, from, to)
-		b, ldb := pr.stripOfB(j, from, to, worker)
-		pr.kern.fn(a0, a1, a2, a3, b, ldb, c, ldc)
+		pr.kernel(i, j, from, to, scratch, nr, worker)
 	}
-	if edge {
-		for r := range rows {
-			copy(pr.c[(i+r)*pr.ldc+j:][:cols], c[r*nr:r*nr+cols])
-		}
+	for jj := range s0 {
+		c := pr.c[(j+jj)*pr.ldc+i:][:mr]
+		c[0], c[1], c[2], c[3] = s0[jj], s1[jj], s2[jj], s3[jj]
 	}
+}
+
+// kernel runs the micro-kernel for the tile at (i, j) over terms
+// from..to-1, adding into c with row stride ldc.
+func (pr *product) kernel(i, j, from, to int, c []float32, ldc, worker int) {
+	a0, a1, a2, a3 := pr.rowsOfA(i, from, to)
+	b, ldb := pr.stripOfB(j, from, to, worker)
+	pr.kern.fn(a0, a1, a2, a3, b, ldb, c, ldc)
+}
+
+// get and set address element (i, j) of C, stored either way.
+func (pr *product) get(i, j int) float32 {
+	if pr.cTransposed {
+		return pr.c[j*pr.ldc+i]
+	}
+	return pr.c[i*pr.ldc+j]
+}
+
+func (pr *product) set(i, j int, v float32) {
+	if pr.cTransposed {
+		pr.c[j*pr.ldc+i] = v
+		return
+	}
+	pr.c[i*pr.ldc+j] = v
+}
+
+// biasOf is the bias of element (i, j): per column, or per row when C is
+// stored transposed.
+func (pr *product) biasOf(i, j int) float32 {
+	switch {
+	case pr.bias == nil:
+		return 0
+	case pr.cTransposed:
+		return pr.bias[i]
+	}
+	return pr.bias[j]
 }
 
 // rowsOfA returns terms from..to-1 of the mr rows of A starting at row i;

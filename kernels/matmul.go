@@ -7,8 +7,18 @@ func MatmulForward(out, inp, weight, bias []float32, B, T, C, OC int) {
 	checkMatmul(out, inp, weight, bias, B, T, C, OC)
 	p := lockPool()
 	defer p.unlock()
+	BT := B * T
+	if BT < OC/2 {
+		// Few positions, many outputs (inference, the language-model head):
+		// compute outᵀ = weight·inpᵀ, which reads weight's rows in place and
+		// copies only inp, rather than copying all of weight transposed.
+		gemm(p, product{m: OC, n: BT, k: C, a: operand{weight, C, 1}, b: operand{inp, C, 1},
+			c: out, ldc: OC, cTransposed: true, bias: bias}, nil)
+		return
+	}
 	// A = inp (row bt, summed index c), B = weightᵀ (summed c, column o).
-	gemm(p, B*T, OC, C, operand{inp, C, 1}, operand{weight, C, 1}, out, OC, bias, false, nil)
+	gemm(p, product{m: BT, n: OC, k: C, a: operand{inp, C, 1}, b: operand{weight, C, 1},
+		c: out, ldc: OC, bias: bias}, nil)
 }
 
 // MatmulBackward adds the gradients of MatmulForward into dinp, dweight and
@@ -23,7 +33,8 @@ func MatmulBackward(dinp, dweight, dbias, dout, inp, weight []float32, B, T, C, 
 	defer p.unlock()
 	BT := B * T
 	// dinp += dout·weight: A = dout (row bt, summed o), B = weight (summed o, column c).
-	gemm(p, BT, C, OC, operand{dout, OC, 1}, operand{weight, 1, C}, dinp, C, nil, true, nil)
+	gemm(p, product{m: BT, n: C, k: OC, a: operand{dout, OC, 1}, b: operand{weight, 1, C},
+		c: dinp, ldc: C, accumulate: true}, nil)
 	// dweight += doutᵀ·inp: A = doutᵀ (row o, summed bt), B = inp (summed bt,
 	// column c). Packing doutᵀ reads every element of dout in order of bt,
 	// so it also sums dout over positions, which is dbias's gradient.
@@ -31,7 +42,8 @@ func MatmulBackward(dinp, dweight, dbias, dout, inp, weight []float32, B, T, C, 
 	if dbias != nil {
 		sums = p.row(0, OC)
 	}
-	gemm(p, OC, C, BT, operand{dout, 1, OC}, operand{inp, 1, C}, dweight, C, nil, true, sums)
+	gemm(p, product{m: OC, n: C, k: BT, a: operand{dout, 1, OC}, b: operand{inp, 1, C},
+		c: dweight, ldc: C, accumulate: true}, sums)
 	if dbias != nil {
 		axpyGo(1, sums, dbias[:OC])
 	}

@@ -93,8 +93,10 @@ func matmulShapes() []matmulShape {
 		}
 	}
 	// Larger than one block in every dimension: several jobs, several
-	// slices of the summed dimension, ragged edges everywhere.
-	return append(shapes, matmulShape{3, 100, 300, 600}, matmulShape{2, 3, 0, 5})
+	// slices of the summed dimension, ragged edges everywhere; then the
+	// same with few positions and many outputs (the forward pass computes
+	// outᵀ), and an empty summed dimension.
+	return append(shapes, matmulShape{3, 100, 300, 600}, matmulShape{1, 64, 300, 700}, matmulShape{2, 3, 0, 5})
 }
 
 // Matmul tolerance: the reference sums in float64, the fast path in float32
