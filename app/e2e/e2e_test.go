@@ -349,7 +349,7 @@ func (b *browser) do(steps ...chromedp.Action[chromedp.Void]) {
 func (b *browser) waitFor(what, expr string) string {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
+		chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond)))
 	if err != nil {
 		b.t.Fatalf("waiting for %s (%s): %v", what, expr, err)
 	}
