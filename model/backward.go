@@ -99,11 +99,15 @@ func (m *Model) headBackward() {
 // linearHeadBackward differentiates loss(softmax(inp·weightᵀ + bias)) over
 // n rows of K classes: dinp and the head's weight gradients collect it.
 // inp is (n,C), weight is (K,C), targets is (n), dinp is (n,C).
+//
+// Targets are passed cut to their exact length here and in the forward
+// heads: the fast cross-entropy kernel walks len(targets) rather than B*T
+// (unlike the reference), so a longer buffer would score stale rows.
 func (m *Model) linearHeadBackward(dinp, dweight, dbias, inp, weight []float32, targets []int32, n, K int) {
 	a, C := &m.acts, m.Config.C
 	dlogits := a.logits[:n*K]
 	clear(dlogits)
-	m.Ops.SoftmaxCrossEntropyBackward(dlogits, a.probs, targets, 1, 1, n, K)
+	m.Ops.SoftmaxCrossEntropyBackward(dlogits, a.probs, targets[:n], 1, 1, n, K)
 	m.Ops.MatmulBackward(dinp, dweight, dbias, dlogits, inp, weight, 1, n, C, K)
 }
 

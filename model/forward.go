@@ -90,7 +90,7 @@ func (m *Model) lmHeadForward() float32 {
 	if !m.hasTargets {
 		return 0
 	}
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets, B, T, V)
+	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets[:B*T], B, T, V)
 }
 
 // maskedLMHeadForward: with targets, the LM head reads only the masked
@@ -115,7 +115,7 @@ func (m *Model) maskedLMHeadForward() float32 {
 		return 0
 	}
 	m.Ops.MatmulForward(a.logits, a.gather, m.W.WTE, nil, 1, n, C, V) // (N,V)
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.rowTgt, 1, n, V)
+	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.rowTgt[:n], 1, n, V)
 }
 
 // tagHeadForward: a tag distribution at every position.
@@ -126,7 +126,7 @@ func (m *Model) tagHeadForward() float32 {
 	if !m.hasTargets {
 		return 0
 	}
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets, B, T, K)
+	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets[:B*T], B, T, K)
 }
 
 // classifyHeadForward: one class distribution per sequence, read from the
@@ -156,7 +156,7 @@ func (m *Model) classifyHeadForward() float32 {
 	if !m.hasTargets {
 		return 0
 	}
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets, B, 1, K)
+	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets[:B], B, 1, K)
 }
 
 // dropout zeroes each of x's first n elements with probability m.Dropout
