@@ -81,6 +81,17 @@ func withEachMicroKernel(t *testing.T, f func(t *testing.T)) {
 	}
 }
 
+// forEachMicroKernel is withEachMicroKernel within one test, for checks
+// that share an expensive reference result.
+func forEachMicroKernel(f func(kernel string)) {
+	saved := gemmKernel
+	defer func() { gemmKernel = saved }()
+	for _, k := range microKernels {
+		gemmKernel = k
+		f(k.name)
+	}
+}
+
 type matmulShape struct{ B, T, C, OC int }
 
 func matmulShapes() []matmulShape {
@@ -107,46 +118,50 @@ func matmulShapes() []matmulShape {
 const matmulTol = 1e-4
 
 func TestParityMatmulForward(t *testing.T) {
-	withEachMicroKernel(t, func(t *testing.T) {
-		rng := newRand(t)
-		for _, s := range matmulShapes() {
-			for _, withBias := range []bool{true, false} {
-				inp := randomSlice(rng, s.B*s.T*s.C, 1)
-				weight := randomSlice(rng, s.OC*s.C, 1)
-				var bias []float32
-				if withBias {
-					bias = randomSlice(rng, s.OC, 1)
-				}
-				want := randomSlice(rng, s.B*s.T*s.OC, 1)
-				got := slices.Clone(want) // stale values must be overwritten
-				ref.MatmulForward(want, inp, weight, bias, s.B, s.T, s.C, s.OC)
-				MatmulForward(got, inp, weight, bias, s.B, s.T, s.C, s.OC)
-				assertClose(t, fmt.Sprintf("out %+v bias=%v", s, withBias), got, want, matmulTol)
+	rng := newRand(t)
+	for _, s := range matmulShapes() {
+		for _, withBias := range []bool{true, false} {
+			inp := randomSlice(rng, s.B*s.T*s.C, 1)
+			weight := randomSlice(rng, s.OC*s.C, 1)
+			var bias []float32
+			if withBias {
+				bias = randomSlice(rng, s.OC, 1)
 			}
+			want := make([]float32, s.B*s.T*s.OC)
+			ref.MatmulForward(want, inp, weight, bias, s.B, s.T, s.C, s.OC)
+			forEachMicroKernel(func(kernel string) {
+				got := randomSlice(rng, s.B*s.T*s.OC, 1) // stale values must be overwritten
+				MatmulForward(got, inp, weight, bias, s.B, s.T, s.C, s.OC)
+				assertClose(t, fmt.Sprintf("%s out %+v bias=%v", kernel, s, withBias), got, want, matmulTol)
+			})
 		}
-	})
+	}
 }
 
 func TestParityMatmulBackward(t *testing.T) {
-	withEachMicroKernel(t, func(t *testing.T) {
-		rng := newRand(t)
-		for _, s := range matmulShapes() {
-			for _, withBias := range []bool{true, false} {
-				BT := s.B * s.T
-				inp := randomSlice(rng, BT*s.C, 1)
-				weight := randomSlice(rng, s.OC*s.C, 1)
-				dout := randomSlice(rng, BT*s.OC, 1)
-				wantDinp := randomSlice(rng, BT*s.C, 1)
-				wantDweight := randomSlice(rng, s.OC*s.C, 1)
-				var wantDbias, gotDbias []float32
+	rng := newRand(t)
+	for _, s := range matmulShapes() {
+		for _, withBias := range []bool{true, false} {
+			BT := s.B * s.T
+			inp := randomSlice(rng, BT*s.C, 1)
+			weight := randomSlice(rng, s.OC*s.C, 1)
+			dout := randomSlice(rng, BT*s.OC, 1)
+			dinp, dweight := randomSlice(rng, BT*s.C, 1), randomSlice(rng, s.OC*s.C, 1)
+			wantDinp, wantDweight := slices.Clone(dinp), slices.Clone(dweight)
+			var dbias, wantDbias []float32
+			if withBias {
+				dbias = randomSlice(rng, s.OC, 1)
+				wantDbias = slices.Clone(dbias)
+			}
+			ref.MatmulBackward(wantDinp, wantDweight, wantDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
+			forEachMicroKernel(func(kernel string) {
+				gotDinp, gotDweight := slices.Clone(dinp), slices.Clone(dweight)
+				var gotDbias []float32
 				if withBias {
-					wantDbias = randomSlice(rng, s.OC, 1)
-					gotDbias = slices.Clone(wantDbias)
+					gotDbias = slices.Clone(dbias)
 				}
-				gotDinp, gotDweight := slices.Clone(wantDinp), slices.Clone(wantDweight)
-				ref.MatmulBackward(wantDinp, wantDweight, wantDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
 				MatmulBackward(gotDinp, gotDweight, gotDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
-				name := fmt.Sprintf("%+v bias=%v", s, withBias)
+				name := fmt.Sprintf("%s %+v bias=%v", kernel, s, withBias)
 				assertClose(t, "dinp "+name, gotDinp, wantDinp, matmulTol)
 				assertClose(t, "dweight "+name, gotDweight, wantDweight, matmulTol)
 				if withBias {
@@ -154,7 +169,7 @@ func TestParityMatmulBackward(t *testing.T) {
 					// the sum into dbias; the reference adds one at a time.
 					assertClose(t, "dbias "+name, gotDbias, wantDbias, matmulTol)
 				}
-			}
+			})
 		}
-	})
+	}
 }
