@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -102,21 +103,26 @@ func (c Config) String() string {
 
 // ParseConfig decodes config.json, rejecting unknown fields, and validates it.
 func ParseConfig(data []byte) (Config, error) {
+	f, err := parseConfigFile(data)
+	return f.Config, err
+}
+
+func parseConfigFile(data []byte) (configFile, error) {
 	var f configFile
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
-		return Config{}, fmt.Errorf("config.json: %v; it must be the object written by the model package", err)
+		return f, fmt.Errorf("config.json: %v; it must be the object written by the model package", err)
 	}
 	if err := f.Config.Validate(); err != nil {
-		return Config{}, fmt.Errorf("config.json: %w", err)
+		return f, fmt.Errorf("config.json: %w", err)
 	}
 	if f.LoRA != nil {
 		if err := f.LoRA.Validate(); err != nil {
-			return Config{}, fmt.Errorf("config.json: %w", err)
+			return f, fmt.Errorf("config.json: %w", err)
 		}
 	}
-	return f.Config, nil
+	return f, nil
 }
 
 // configFile is config.json: the shape, and the LoRA adapters' settings
