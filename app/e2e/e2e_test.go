@@ -102,7 +102,7 @@ func moduleRoot() (string, error) {
 }
 
 // webFiles is the embedded app/web folder with the freshly built app.wasm.
-func webFiles(t *testing.T) fs.FS {
+func webFiles(t testing.TB) fs.FS {
 	t.Helper()
 	files := fstest.MapFS{}
 	err := fs.WalkDir(tutorapp.Web, "web", func(path string, d fs.DirEntry, err error) error {
@@ -131,14 +131,14 @@ func webFiles(t *testing.T) fs.FS {
 // server is the classroom server on a fixed loopback address that the test
 // can take down and bring back, as a network outage would.
 type server struct {
-	t       *testing.T
+	t       testing.TB
 	addr    string
 	handler http.Handler
 	mu      sync.Mutex
 	srv     *http.Server
 }
 
-func startServer(t *testing.T, h http.Handler) *server {
+func startServer(t testing.TB, h http.Handler) *server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -186,13 +186,13 @@ func (s *server) up() {
 
 // apiClient is a script's view of the API: a cookie jar and the CSRF token.
 type apiClient struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	http *http.Client
 	csrf string
 }
 
-func newAPIClient(t *testing.T, base string) *apiClient {
+func newAPIClient(t testing.TB, base string) *apiClient {
 	jar, _ := cookiejar.New(nil)
 	return &apiClient{t: t, base: base, http: &http.Client{Jar: jar, Timeout: 10 * time.Second}}
 }
@@ -229,7 +229,7 @@ func (c *apiClient) do(method, path string, body, out any, want int) {
 }
 
 // testPack is a small course whose first eight items cover every kind.
-func testPack(t *testing.T) course.Pack {
+func testPack(t testing.TB) course.Pack {
 	item := func(id, kind, prompt string, answers ...string) course.Item {
 		return course.Item{ID: id, Kind: kind, Level: "A1", Skills: []string{"vocabulary"}, Prompt: prompt, Answers: answers}
 	}
@@ -273,14 +273,14 @@ func testPack(t *testing.T) course.Pack {
 
 // browser is one headless Chromium tab with its console kept for failures.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	mu  sync.Mutex
 	log []string
 	out string
 }
 
-func newBrowser(t *testing.T, timeout time.Duration) *browser {
+func newBrowser(t testing.TB, timeout time.Duration) *browser {
 	if browserErr != nil {
 		t.Fatal(browserErr)
 	}
@@ -467,7 +467,7 @@ func indexOf(xs []string, x string) int {
 
 // newEnv starts the real server over a fresh SQLite file holding the test
 // course, serving the PWA built for this run under a new version.
-func newEnv(t *testing.T) (*sqlite.DB, *server, string, course.Pack) {
+func newEnv(t testing.TB) (*sqlite.DB, *server, string, course.Pack) {
 	t.Helper()
 	if browserErr != nil {
 		t.Fatal(browserErr)
