@@ -26,6 +26,25 @@
 // objective, tagging and classification; one set of weights serves all four
 // (Task picks the mask). Padding is expressed by per-sequence valid lengths.
 //
+// Decisions, with their reasons next to the code:
+//
+//   - Classification pools by the mean of the valid positions' final
+//     hidden states (after ln_f), not the first token: the body is
+//     pre-trained without a classification token in front.
+//   - The masked objective scores only the masked positions (BERT's 15%,
+//     80/10/10 in MaskTokens), which saves most of the LM head's work.
+//   - Dropout sits on the embedding output and on each block's attention
+//     and MLP outputs before the residual add (GPT-2's resid/embd dropout).
+//     There is no dropout on the attention probabilities: the kernels keep
+//     no mask for them.
+//   - Weight decay applies to every matrix (embeddings, projections, heads,
+//     LoRA factors) and to no vector (biases, LayerNorm), as nanoGPT does.
+//   - LoRA adapts attn.qkv, attn.proj, mlp.fc and mlp.proj of every block;
+//     with adapters attached only the adapters and the tagging and
+//     classification heads train.
+//   - Checkpoints are directories of safetensors + JSON (checkpoint.go),
+//     replaced atomically by a directory rename.
+//
 // This package builds for GOOS=js GOARCH=wasm as well as for the server. It
 // may import kernels, kernels/ref and the standard library; it must not
 // import server, app, database/sql, net/http or model/tokenizer (the

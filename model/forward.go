@@ -4,8 +4,14 @@ import "fmt"
 
 // Forward runs the model on a batch and returns the mean loss over the
 // positions (or sequences) that have targets, 0 when the batch has none.
-// The head's logits are then in Output. Forward allocates nothing.
+// The head's logits are then in Output. Dropout applies while Training.
+// Forward allocates nothing.
 func (m *Model) Forward(b Batch) (float32, error) {
+	return m.forward(b, m.Training && m.Dropout > 0 && !m.inference)
+}
+
+// forward is Forward with dropout chosen by the caller.
+func (m *Model) forward(b Batch, drop bool) (float32, error) {
 	if err := b.check(m.Config, m.MaxB); err != nil {
 		return 0, err
 	}
@@ -13,7 +19,7 @@ func (m *Model) Forward(b Batch) (float32, error) {
 		return 0, fmt.Errorf("model: dropout %v must be in [0,1)", m.Dropout)
 	}
 	m.accept(&b)
-	m.forwardBody(m.Training && m.Dropout > 0 && !m.inference)
+	m.forwardBody(drop)
 	m.forwarded = true
 	switch m.task {
 	case TaskMLM:

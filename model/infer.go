@@ -25,9 +25,10 @@ func (m *Model) Logits(tokens []int32) ([]float32, error) {
 }
 
 // TagLogits returns the tagging head's scores for each of tokens
-// (bidirectional attention): (T,NumTags), valid until the next call.
+// (bidirectional attention, no dropout): (T,NumTags), valid until the next
+// call.
 func (m *Model) TagLogits(tokens []int32) ([]float32, error) {
-	_, err := m.Forward(Batch{Task: TaskTag, B: 1, T: len(tokens), Tokens: tokens})
+	_, err := m.forward(Batch{Task: TaskTag, B: 1, T: len(tokens), Tokens: tokens}, false)
 	if err != nil {
 		return nil, err
 	}
@@ -35,9 +36,9 @@ func (m *Model) TagLogits(tokens []int32) ([]float32, error) {
 }
 
 // ClassLogits returns the classification head's scores for the sequence
-// tokens: (NumClasses), valid until the next call.
+// tokens (no dropout): (NumClasses), valid until the next call.
 func (m *Model) ClassLogits(tokens []int32) ([]float32, error) {
-	_, err := m.Forward(Batch{Task: TaskClassify, B: 1, T: len(tokens), Tokens: tokens})
+	_, err := m.forward(Batch{Task: TaskClassify, B: 1, T: len(tokens), Tokens: tokens}, false)
 	if err != nil {
 		return nil, err
 	}

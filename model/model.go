@@ -41,6 +41,7 @@ type Model struct {
 	acts      activations
 	back      backScratch
 	rng       rand.PCG // dropout's random numbers
+	sets      [2]*ParamSet
 
 	// The last forward pass, which Backward differentiates.
 	task       Task

@@ -50,11 +50,14 @@ func (m *Model) Update(opt *AdamW, lr float32) error {
 }
 
 // paramSets is the model's parameters and, when attached, its adapters.
+// It returns a view of a field so that a training step does not allocate.
 func (m *Model) paramSets() []*ParamSet {
+	m.sets[0] = &m.Params
 	if m.LoRA != nil {
-		return []*ParamSet{&m.Params, &m.LoRA.Params}
+		m.sets[1] = &m.LoRA.Params
+		return m.sets[:2]
 	}
-	return []*ParamSet{&m.Params}
+	return m.sets[:1]
 }
 
 // GradNorm is the L2 norm of the trainable tensors' gradients.

@@ -1,0 +1,82 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchModel is a student-sized model with random weights, as the peer
+// comparison in BENCHMARKS.md uses.
+func benchModel(b *testing.B, maxB int, inference bool) *Model {
+	m, err := New(Student(), Options{MaxB: maxB, Inference: inference})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.InitWeights(1)
+	return m
+}
+
+// BenchmarkTrainStep is one full training step — forward, backward,
+// gradient clipping and AdamW — on the LM objective.
+func BenchmarkTrainStep(b *testing.B) {
+	const B, T = 8, 128
+	b.Run(fmt.Sprintf("student/B=%d,T=%d", B, T), func(b *testing.B) {
+		m := benchModel(b, B, false)
+		batch := randomBatch(rand.New(rand.NewPCG(1, 1)), m.Config, TaskLM, B, T, nil)
+		opt := DefaultAdamW()
+		step := func() {
+			m.ZeroGrad()
+			if _, err := m.Forward(batch); err != nil {
+				b.Fatal(err)
+			}
+			if err := m.Backward(); err != nil {
+				b.Fatal(err)
+			}
+			m.ClipGradNorm(1)
+			if err := m.Update(&opt, 1e-4); err != nil {
+				b.Fatal(err)
+			}
+		}
+		step() // first touch of every buffer
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			step()
+		}
+		b.ReportMetric(float64(B*T*b.N)/b.Elapsed().Seconds(), "tokens/s")
+	})
+}
+
+// BenchmarkForward is one forward pass with the loss (every position's
+// logits, as llm.c's gpt2_forward computes them) at B=1, T=64, and the
+// generation path (Logits: the last position only).
+func BenchmarkForward(b *testing.B) {
+	const T = 64
+	b.Run(fmt.Sprintf("student/B=1,T=%d", T), func(b *testing.B) {
+		m := benchModel(b, 1, true)
+		batch := randomBatch(rand.New(rand.NewPCG(1, 1)), m.Config, TaskLM, 1, T, nil)
+		m.Forward(batch)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := m.Forward(batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+	})
+	b.Run(fmt.Sprintf("student/Logits,T=%d", T), func(b *testing.B) {
+		m := benchModel(b, 1, true)
+		batch := randomBatch(rand.New(rand.NewPCG(1, 1)), m.Config, TaskLM, 1, T, nil)
+		m.Logits(batch.Tokens)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := m.Logits(batch.Tokens); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+	})
+}
