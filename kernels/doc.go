@@ -6,22 +6,28 @@
 // How the speed is found:
 //
 //   - Matrix products (the matmul ops, which take nearly all of a training
-//     step) go through one packed, cache-blocked product (gemm.go): both
-//     operands are copied once into panels that the innermost loop reads
-//     contiguously, and a register-tiled micro-kernel computes an MR×NR
-//     block of the result at a time.
+//     step, and attention's per-head products) go through one cache-blocked
+//     product (gemm.go) whose register-tiled micro-kernel computes a 4×NR
+//     block of the result at a time. Operands are read in place where their
+//     layout allows and otherwise copied once into strips that the
+//     micro-kernel reads contiguously; with few positions and many outputs
+//     (inference) MatmulForward computes the transposed result so that the
+//     weights are read in place.
 //   - Work is spread over a small persistent pool of goroutines, one per
-//     GOMAXPROCS (pool.go). Dispatch does not allocate, so the benchmarks
-//     report 0 allocs/op; ops run one at a time on the pool, and concurrent
-//     callers wait their turn.
+//     GOMAXPROCS at the first call (pool.go). Dispatch does not allocate,
+//     so the ops report 0 allocs/op; ops run one at a time on the pool, and
+//     concurrent callers wait their turn. The pool keeps its scratch
+//     buffers between calls, sized by the largest product so far (for the
+//     student's language-model head at B=8, T=128 about 32 MiB, a copy of
+//     dout).
 //   - The pure-Go micro-kernel always builds and is what GOOS=js GOARCH=wasm
 //     and other architectures get. Built with GOEXPERIMENT=simd on amd64,
-//     files tagged goexperiment.simd add AVX-512 and AVX2 micro-kernels
-//     written with simd/archsimd and pick one at start-up from the CPU's
-//     features.
-//   - Elementwise ops (GELU, softmax) use a float32 exponential that is
-//     accurate to a few units in the last place instead of math.Exp in
-//     float64; the parity tests' tolerances say how far that moves results.
+//     files tagged goexperiment.simd add AVX-512 and AVX2 micro-kernels and
+//     AVX-512 vector routines (dot products, softmax rows, GELU) written
+//     with simd/archsimd, chosen at start-up from the CPU's features.
+//   - Softmax and GELU use a float32 exponential that is within 4e-7
+//     relative of math.Exp instead of float64 math; the parity tests'
+//     tolerances say how far that and float32 sums move results.
 //
 // This package may import kernels/ref (for its constants) and the standard
 // library; it must not import the model, the server or anything with I/O.
