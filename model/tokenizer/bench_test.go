@@ -54,6 +54,7 @@ func BenchmarkEncode(b *testing.B) {
 			b.Run(enc.name+"/"+lang, func(b *testing.B) {
 				b.SetBytes(int64(size))
 				tokens := 0
+				cpu := cpuSeconds()
 				for b.Loop() {
 					enc.start()
 					for _, p := range paragraphs {
@@ -61,6 +62,7 @@ func BenchmarkEncode(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(tokens)/b.Elapsed().Seconds(), "tokens/s")
+				reportPerCPUSecond(b, cpu, float64(tokens), "tokens/cpu-s")
 			})
 		}
 	}
@@ -80,6 +82,7 @@ func BenchmarkTrain(b *testing.B) {
 	}
 	b.SetBytes(int64(text.Len()))
 	var tok *Tokenizer
+	cpu := cpuSeconds()
 	for b.Loop() {
 		var err error
 		tok, err = Train(bytes.NewReader(text.Bytes()), TrainOptions{})
@@ -88,4 +91,18 @@ func BenchmarkTrain(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(tok.VocabSize()), "V")
+	reportPerCPUSecond(b, cpu, float64(b.N*text.Len())/1e6, "MB/cpu-s")
+}
+
+// reportPerCPUSecond reports amount per CPU-second used since start, when
+// the CPU clock is known. The benchmark loop runs on one goroutine, so on
+// an idle machine this is close to the wall-clock rate; on a busy one it
+// leaves out the time other processes took.
+func reportPerCPUSecond(b *testing.B, start, amount float64, unit string) {
+	if start < 0 {
+		return
+	}
+	if used := cpuSeconds() - start; used > 0 {
+		b.ReportMetric(amount/used, unit)
+	}
 }

@@ -122,7 +122,9 @@ func (t *Tokenizer) Piece(id int) []byte {
 
 // Decode returns the text of ids. Special tokens come out as their text, as
 // sugarme's Decode(ids, false) gives them; ids outside the vocabulary are
-// skipped, as sugarme skips them. Decode(Encode(s)) == s for every s.
+// skipped, as sugarme skips them. Decode(Encode(s)) == s for every s. A
+// token may hold part of a character, so the text of a prefix of ids (while
+// generating) may end in invalid UTF-8: show it through strings.ToValidUTF8.
 func (t *Tokenizer) Decode(ids []int) string {
 	var b strings.Builder
 	for _, id := range ids {
