@@ -80,3 +80,22 @@ func BenchmarkForward(b *testing.B) {
 		b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
 	})
 }
+
+// BenchmarkGenerate is greedy generation of 64 tokens after a 1-token
+// prompt with the key/value cache, reported per token.
+func BenchmarkGenerate(b *testing.B) {
+	const n = 64
+	b.Run(fmt.Sprintf("student/tokens=%d", n), func(b *testing.B) {
+		m := benchModel(b, 1, true)
+		g := m.NewGenerator()
+		out := make([]int32, 0, n)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := g.Generate(out[:0], []int32{0}, n, Greedy, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N*n), "ms/token")
+	})
+}
