@@ -13,7 +13,7 @@ func (m *Model) Backward() error {
 		return errors.New("model: Backward needs a Forward with targets first")
 	}
 	o, w, g, a, d := m.Ops, &m.W, &m.G, &m.acts, &m.back
-	B, T, C, NH := m.B, m.T, m.Config.C, m.Config.NH
+	B, T, C, NH := m.batchSize, m.seqLen, m.Config.C, m.Config.NH
 	BTC, causal, valid := B*T*C, m.task.Causal(), a.valid[:B]
 
 	m.headBackward() // d.dlnf is (B,T,C)
@@ -60,7 +60,7 @@ func (m *Model) Backward() error {
 // acts.logits is no longer needed and holds dlogits.
 func (m *Model) headBackward() {
 	a, d := &m.acts, &m.back
-	B, T, C := m.B, m.T, m.Config.C
+	B, T, C := m.batchSize, m.seqLen, m.Config.C
 	clear(d.dlnf[:B*T*C])
 	switch m.task {
 	case TaskLM:

@@ -37,7 +37,7 @@ func (m *Model) forward(b Batch, drop bool) (float32, error) {
 // slices. Targets at padding positions become IgnoreIndex.
 func (m *Model) accept(b *Batch) {
 	a := &m.acts
-	m.task, m.B, m.T, m.hasTargets = b.Task, b.B, b.T, b.Targets != nil
+	m.task, m.batchSize, m.seqLen, m.hasTargets = b.Task, b.B, b.T, b.Targets != nil
 	copy(a.tokens, b.Tokens)
 	for i := range b.B {
 		a.valid[i] = b.validLen(i)
@@ -61,7 +61,7 @@ func (m *Model) accept(b *Batch) {
 // LayerNorm's output in acts.lnf. drop applies dropout.
 func (m *Model) forwardBody(drop bool) {
 	o, w, a := m.Ops, &m.W, &m.acts
-	B, T, C, NH := m.B, m.T, m.Config.C, m.Config.NH
+	B, T, C, NH := m.batchSize, m.seqLen, m.Config.C, m.Config.NH
 	BTC, causal, valid := B*T*C, m.task.Causal(), a.valid[:B]
 	m.dropped = drop
 
@@ -90,7 +90,7 @@ func (m *Model) forwardBody(drop bool) {
 // lmHeadForward: logits over the vocabulary at every position through the
 // tied embedding matrix, and the next-token loss.
 func (m *Model) lmHeadForward() float32 {
-	a, B, T := &m.acts, m.B, m.T
+	a, B, T := &m.acts, m.batchSize, m.seqLen
 	C, V := m.Config.C, m.Config.V
 	m.Ops.MatmulForward(a.logits, a.lnf, m.W.WTE, nil, B, T, C, V) // (B,T,V)
 	if !m.hasTargets {
@@ -108,7 +108,7 @@ func (m *Model) maskedLMHeadForward() float32 {
 	}
 	a, C, V := &m.acts, m.Config.C, m.Config.V
 	n := 0
-	for i, y := range a.targets[:m.B*m.T] {
+	for i, y := range a.targets[:m.batchSize*m.seqLen] {
 		if y == IgnoreIndex {
 			continue
 		}
@@ -126,7 +126,7 @@ func (m *Model) maskedLMHeadForward() float32 {
 
 // tagHeadForward: a tag distribution at every position.
 func (m *Model) tagHeadForward() float32 {
-	a, B, T := &m.acts, m.B, m.T
+	a, B, T := &m.acts, m.batchSize, m.seqLen
 	C, K := m.Config.C, m.Config.NumTags
 	m.Ops.MatmulForward(a.logits, a.lnf, m.W.TagW, m.W.TagB, B, T, C, K) // (B,T,K)
 	if !m.hasTargets {
@@ -141,7 +141,7 @@ func (m *Model) tagHeadForward() float32 {
 // classification token in front, and the mean uses every position's view of
 // the sentence.
 func (m *Model) classifyHeadForward() float32 {
-	a, B, T := &m.acts, m.B, m.T
+	a, B, T := &m.acts, m.batchSize, m.seqLen
 	C, K := m.Config.C, m.Config.NumClasses
 	for b := range B {
 		p := a.pooled[b*C : (b+1)*C]

@@ -116,9 +116,9 @@ func preciseLoss(m *Model) float64 {
 	case m.task == TaskMLM:
 		losses, targets = m.acts.losses[:m.numMasked], m.acts.rowTgt[:m.numMasked]
 	case m.task == TaskClassify:
-		losses, targets = m.acts.losses[:m.B], m.acts.targets[:m.B]
+		losses, targets = m.acts.losses[:m.batchSize], m.acts.targets[:m.batchSize]
 	default:
-		losses, targets = m.acts.losses[:m.B*m.T], m.acts.targets[:m.B*m.T]
+		losses, targets = m.acts.losses[:m.batchSize*m.seqLen], m.acts.targets[:m.batchSize*m.seqLen]
 	}
 	var sum float64
 	n := 0

@@ -18,7 +18,7 @@ func (m *Model) Logits(tokens []int32) ([]float32, error) {
 		return nil, err
 	}
 	a, C, V := &m.acts, m.Config.C, m.Config.V
-	last := a.lnf[(m.T-1)*C : m.T*C]
+	last := a.lnf[(m.seqLen-1)*C : m.seqLen*C]
 	m.Ops.MatmulForward(a.logits, last, m.W.WTE, nil, 1, 1, C, V) // (V)
 	m.forwarded = false                                           // Output describes Forward only
 	return a.logits[:V], nil

@@ -45,7 +45,8 @@ type Model struct {
 
 	// The last forward pass, which Backward differentiates.
 	task       Task
-	B, T       int
+	batchSize  int // B of the last forward pass
+	seqLen     int // T of the last forward pass
 	hasTargets bool
 	dropped    bool // dropout masks were applied
 	numMasked  int  // TaskMLM with targets: rows gathered for the head
@@ -258,13 +259,13 @@ func (m *Model) Output() []float32 {
 func (m *Model) outputShape() (rows, width int) {
 	switch m.task {
 	case TaskTag:
-		return m.B * m.T, m.Config.NumTags
+		return m.batchSize * m.seqLen, m.Config.NumTags
 	case TaskClassify:
-		return m.B, m.Config.NumClasses
+		return m.batchSize, m.Config.NumClasses
 	case TaskMLM:
 		if m.hasTargets {
 			return m.numMasked, m.Config.V
 		}
 	}
-	return m.B * m.T, m.Config.V
+	return m.batchSize * m.seqLen, m.Config.V
 }
