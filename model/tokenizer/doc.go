@@ -53,14 +53,17 @@
 //     "----") it takes whichever its binary heap yields, not the leftmost as
 //     Hugging Face's Rust tokenizer does. The encoder here replays the same
 //     heap, so ids agree with sugarme; Hugging Face may tokenize such runs
-//     differently (the ids still decode to the same text).
+//     differently (the ids still decode to the same text). The trainer
+//     merges left to right, so long runs (indentation) come out in more
+//     tokens than training counted: 33 spaces are 5 tokens, not 2.
 //   - Special tokens in the text: sugarme cuts added tokens out of the
-//     input text and then loses them: "a<pad>b" encodes as "ab", and when
-//     two different ones occur, the earlier can stay text (measured with
-//     v0.3.0, see TestSugarmeSpecialTokensInText). So tokenizer.json lists no
-//     added tokens: both sugarme and Encode read "<pad>" in text as ordinary
-//     bytes, agree on every valid UTF-8 text, and learner input can neither
-//     inject nor lose a control token. Put special ids in with the
+//     input text and then loses them. Measured with v0.3.0 on a file that
+//     listed the specials as added tokens: "a<pad>b" encoded as "ab", and
+//     "<mask> x <pad>" kept "<mask>" as text and dropped "<pad>". So
+//     tokenizer.json lists no added tokens (and Load rejects a file that
+//     does): sugarme and Encode both read "<pad>" in text as ordinary bytes
+//     and give the same ids (TestSugarmeSpecialTokensInText), and learner
+//     input can neither inject nor lose a control token. Put special ids in with the
 //     constants. The price: sugarme's Decode(ids, true) does not skip them;
 //     use DecodeText, which builds for the browser too.
 //   - Invalid UTF-8: sugarme v0.3.0 panics on it (an index out of range in
