@@ -55,7 +55,8 @@
 //     heap, so ids agree with sugarme; Hugging Face may tokenize such runs
 //     differently (the ids still decode to the same text). The trainer
 //     merges left to right, so long runs (indentation) come out in more
-//     tokens than training counted: 33 spaces are 5 tokens, not 2.
+//     tokens than training counted: with the test vocabulary 32 spaces
+//     take 7 tokens.
 //   - Special tokens in the text: sugarme cuts added tokens out of the
 //     input text and then loses them. Measured with v0.3.0 on a file that
 //     listed the specials as added tokens: "a<pad>b" encoded as "ab", and
