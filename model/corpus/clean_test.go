@@ -8,9 +8,9 @@ import (
 
 func TestNormalize(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"  Caf\u0065\u0301 au lait  ", "Café au lait"},                 // NFC composes e + combining acute
+		{"  Caf\u0065\u0301 au lait  ", "Café au lait"},                    // NFC composes e + combining acute
 		{"one\u00a0two\u2003three\tfour\nfive", "one two three four five"}, // Unicode spaces
-		{"in\u00adter\u200bna\ufefftional", "international"},             // soft hyphen, zero-width space, BOM
+		{"in\u00adter\u200bna\ufefftional", "international"},               // soft hyphen, zero-width space, BOM
 		{"bell\x07 and \x1b escape", "bell and escape"},
 		{"bad \xff byte", "bad \ufffd byte"},
 		{"\n\n", ""},

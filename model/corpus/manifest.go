@@ -146,6 +146,9 @@ func (m *Manifest) Markdown() []byte {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.2f | %.2f | %.2f | %d | %d | %d |\n",
 			s.Name, pkg, s.Version, s.Licence, mb(s.BytesDownloaded), mb(s.BytesRead), mb(s.BytesKept), s.Kept, s.TrainTokens, s.ValTokens)
 	}
+	b.WriteString("\nDownloaded: the package file. Read: the files taken from it (the Bible module's are compressed, so it keeps\n" +
+		"more than it reads). Kept: the UTF-8 text of the paragraphs that passed the filters. Tokens: in the shards, each\n" +
+		"document's leading end-of-text token included.\n")
 	b.WriteString("\nWhat each source is:\n\n")
 	for _, s := range m.Sources {
 		fmt.Fprintf(&b, "- **%s**: %s. SHA-256 of the package file: `%s`.\n", s.Name, s.Title, s.SHA256)
@@ -173,7 +176,11 @@ func (m *Manifest) Markdown() []byte {
 	fmt.Fprintf(&b, "\n## Tokenizer\n\n`%s`: byte-level BPE, V=%d (%d merges), %s; SHA-256 `%s`.\n", t.File, t.VocabSize, t.Merges, t.From, t.SHA256)
 	b.WriteString("\n## Files\n\n| File | Bytes | Tokens | SHA-256 |\n|---|---:|---:|---|\n")
 	for _, fi := range m.Files {
-		fmt.Fprintf(&b, "| %s | %d | %d | `%s` |\n", fi.Name, fi.Bytes, fi.Tokens, fi.SHA256)
+		tokens := "—"
+		if shardName.MatchString(fi.Name) {
+			tokens = fmt.Sprint(fi.Tokens)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | `%s` |\n", fi.Name, fi.Bytes, tokens, fi.SHA256)
 	}
 	return []byte(b.String())
 }
