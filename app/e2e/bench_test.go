@@ -67,9 +67,11 @@ const (
 // the figure. Both ends are read from the same system clock.
 //
 // ms-after-wasm is the median time from the end of the app.wasm response
-// (its Resource Timing responseEnd) to the page becoming interactive: the
-// wasm's compilation, the Go runtime's start, reading IndexedDB and the
-// first render: the part of a load that caching the download cannot save.
+// (its Resource Timing responseEnd) to the page becoming interactive: what
+// is left of the wasm's compilation once the download is over (streaming
+// compilation overlaps the two), the Go runtime's start, reading IndexedDB
+// and the render. The rest of ms-to-interactive is the page, scripts and
+// wasm reaching the page, from the network or the service worker's cache.
 //
 //   - cold: the front page in a new Chromium with an empty profile for every
 //     navigation (no HTTP cache, no service worker, no IndexedDB), so the
