@@ -85,7 +85,10 @@ func TestE2ESetupAdminTeacher(t *testing.T) {
 		t.Fatalf("classes of the teacher: %+v (%v); page shows join code %q", classes, err, code)
 	}
 	b.click(fmt.Sprintf("show-progress-%d", classes[0].ID))
-	text := b.waitFor("the class progress", `(document.getElementById("progress") || {}).textContent || ""`)
+	// The progress panel first says "Loading…"; once loaded, an empty
+	// class's panel tells the join code to hand out.
+	text := b.waitFor("the class progress with the join code", fmt.Sprintf(
+		`(() => { const t = (document.getElementById("progress") || {}).textContent || ""; return t.includes(%q) ? t : "" })()`, code))
 	if !strings.Contains(text, code) {
 		t.Errorf("an empty class's progress should tell the join code, got %q", text)
 	}
