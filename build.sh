@@ -49,6 +49,10 @@ need_chromium() {
 # The packages compiled into the browser's WebAssembly.
 wasm_packages="./wasm/... ./app ./app/api ./app/course ./app/learn ./kernels ./kernels/ref"
 
+# simd_experiment names the Go experiment for the SIMD kernels where the
+# machine supports it (amd64), and nothing elsewhere.
+simd_experiment() { [ "$(go env GOARCH)" = amd64 ] && echo simd || true; }
+
 build() {
 	need_go
 	need_gcc
@@ -61,7 +65,9 @@ build() {
 	version=$(cat $(find app/web -type f ! -name '*.gz' | sort) | sha256sum | cut -c1-12)
 	say "building bin/tutor (app version $version)"
 	mkdir -p bin
-	go build -trimpath -ldflags "-X main.version=$version" -o bin/tutor ./cmd/tutor
+	# GOEXPERIMENT=simd compiles the AVX2/AVX-512 kernels (simd/archsimd) into
+	# the server; without it the portable Go kernels are used.
+	GOEXPERIMENT=$(simd_experiment) go build -trimpath -ldflags "-X main.version=$version" -o bin/tutor ./cmd/tutor
 }
 
 run() {
@@ -81,6 +87,8 @@ test_all() {
 	# Screenshots of the browser tests are kept under test-output/.
 	mkdir -p test-output
 	go test -count=1 -artifacts -outputdir "$PWD/test-output" ./...
+	say "go test of the kernels and the model with the SIMD kernels compiled in"
+	GOEXPERIMENT=$(simd_experiment) go test -count=1 ./kernels/... ./model/...
 }
 
 case "${1:-}" in
