@@ -246,7 +246,11 @@ func TestImportsStayInLane(t *testing.T) {
 	}
 	out, err := exec.Command(goTool, "list", "-deps", ".").Output()
 	if err != nil {
-		t.Fatal(err)
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list -deps: %v\n%s", err, stderr)
 	}
 	for _, dep := range strings.Fields(string(out)) {
 		for _, banned := range []string{"net/http", "database/sql", "github.com/tutor-dev/tutor/server", "github.com/tutor-dev/tutor/app", "github.com/tutor-dev/tutor/model/tokenizer"} {
