@@ -11,7 +11,7 @@ func SoftmaxCrossEntropyForward(losses, probs, logits []float32, targets []int32
 	p := lockPool()
 	defer p.unlock()
 	t := &crossEntropyJob
-	*t = crossEntropyTask{losses: losses, probs: probs, logits: logits, targets: targets, V: V}
+	*t = crossEntropyTask{losses: losses, probs: probs, logits: logits, targets: targets[:B*T], V: V}
 	t.jobs, t.size = chunks(B*T, 4*p.workers, max(1, elemChunk/max(1, V)))
 	p.parallel(t.jobs, t)
 	*t = crossEntropyTask{}
@@ -46,7 +46,7 @@ func SoftmaxCrossEntropyBackward(dlogits, probs []float32, targets []int32, dlos
 	p := lockPool()
 	defer p.unlock()
 	t := &crossEntropyJob
-	*t = crossEntropyTask{backward: true, probs: probs, logits: dlogits, targets: targets, V: V,
+	*t = crossEntropyTask{backward: true, probs: probs, logits: dlogits, targets: targets[:B*T], V: V,
 		gradScale: dloss / float32(counted)}
 	t.jobs, t.size = chunks(B*T, 4*p.workers, max(1, elemChunk/max(1, V)))
 	p.parallel(t.jobs, t)

@@ -270,3 +270,22 @@ func TestVectorRoutines(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxCrossEntropyLongTargets passes a targets buffer longer than
+// B*T whose tail holds stale values out of range: only the first B*T count,
+// as the contract says, in both the forward and the backward.
+func TestSoftmaxCrossEntropyLongTargets(t *testing.T) {
+	rng := newRand(t)
+	B, T, V := 1, 3, 5
+	logits := randomSlice(rng, B*T*V, 3)
+	targets := []int32{1, IgnoreIndex, 4, 99, 99, 99}
+	wantLosses, wantProbs := make([]float32, B*T), make([]float32, B*T*V)
+	want := ref.SoftmaxCrossEntropyForward(wantLosses, wantProbs, logits, targets, B, T, V)
+	gotLosses, gotProbs := make([]float32, B*T), make([]float32, B*T*V)
+	got := SoftmaxCrossEntropyForward(gotLosses, gotProbs, logits, targets, B, T, V)
+	assertCloseFloor(t, "mean", []float32{got}, []float32{want}, crossEntropyTol, 1)
+	wantD, gotD := make([]float32, B*T*V), make([]float32, B*T*V)
+	ref.SoftmaxCrossEntropyBackward(wantD, wantProbs, targets, 1, B, T, V)
+	SoftmaxCrossEntropyBackward(gotD, wantProbs, targets, 1, B, T, V)
+	assertClose(t, "dlogits", gotD, wantD, crossEntropyTol)
+}
