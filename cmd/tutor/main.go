@@ -3,6 +3,9 @@
 //	tutor serve [--addr HOST:PORT] [--db PATH]   run the server and the PWA
 //	tutor data content [--out DIR]               rebuild the starter content packs
 //	tutor data corpus [--out DIR]                build the pre-training corpus and token shards
+//	tutor train --config FILE --out DIR          pre-train or fine-tune a model
+//	tutor generate --model DIR [--prompt TEXT]   continue a prompt with a trained model
+//	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
 //	tutor version                                print the build version
 //
 // This package only wires the other packages together.
@@ -25,6 +28,10 @@ Usage:
   tutor serve [--addr HOST:PORT] [--db PATH]   run the server (default 127.0.0.1:8080, data/tutor.db)
   tutor data content [--out DIR]               rebuild the starter content packs from their data packages
   tutor data corpus [--out DIR]                build the pre-training corpus, tokenizer and token shards
+  tutor train --config FILE --out DIR [--resume] [--device cpu]
+                                               pre-train or fine-tune a model (docs/TRAINING.md)
+  tutor generate --model DIR [--prompt TEXT]   continue a prompt (greedy, or sampled with --temperature)
+  tutor eval --model DIR [--data PATH]         validation loss and perplexity, or a head's classification report
   tutor version                                print the version
 
 Run "tutor COMMAND --help" for a command's flags.
@@ -56,6 +63,12 @@ func run(args []string) error {
 			return runDataCorpus(args[2:])
 		}
 		return errors.New(`"tutor data" needs a subcommand: content or corpus`)
+	case "train":
+		return runTrain(args[1:])
+	case "generate":
+		return runGenerate(args[1:])
+	case "eval":
+		return runEval(args[1:])
 	case "version":
 		fmt.Println(version)
 		return nil
