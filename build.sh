@@ -53,6 +53,17 @@ wasm_packages="./wasm/... ./app ./app/api ./app/course ./app/learn ./kernels ./k
 # machine supports it (amd64), and nothing elsewhere.
 simd_experiment() { [ "$(go env GOARCH)" = amd64 ] && echo simd || true; }
 
+# The grammar-checking baseline the models are compared with runs Debian's
+# hunspell and link-grammar.
+need_baseline_tools() {
+	local missing=()
+	command -v hunspell >/dev/null || missing+=(hunspell)
+	[ -e /usr/share/hunspell/en_US.dic ] || missing+=(hunspell-en-us)
+	command -v link-parser >/dev/null || missing+=(link-grammar)
+	[ -d /usr/share/link-grammar/en ] || missing+=(link-grammar-dictionaries-en)
+	[ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+}
+
 build() {
 	need_go
 	need_gcc
@@ -79,6 +90,7 @@ run() {
 test_all() {
 	build
 	need_chromium
+	need_baseline_tools
 	say "go vet"
 	go vet ./...
 	# What runs in the browser must also build and vet for js/wasm.
