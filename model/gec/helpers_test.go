@@ -1,0 +1,85 @@
+package gec
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The repository's data directory, from this package's directory.
+const dataDir = "../../data"
+
+var (
+	lexOnce sync.Once
+	lexVal  *Lexicon
+	lexErr  error
+)
+
+// testLexicon loads data/errors once for all tests.
+func testLexicon(t testing.TB) *Lexicon {
+	t.Helper()
+	lexOnce.Do(func() { lexVal, lexErr = LoadLexicon(os.DirFS(filepath.Join(dataDir, "errors"))) })
+	if lexErr != nil {
+		t.Fatal(lexErr)
+	}
+	return lexVal
+}
+
+func testGenerator(t testing.TB) *Generator { return NewGenerator(testLexicon(t)) }
+
+func seeded(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9ec)) }
+
+// courseSentences are the English example sentences of the committed
+// English-for-Chinese-speakers content pack (usage examples and cloze
+// prompts with the answer filled in), sorted and without duplicates.
+func courseSentences(t testing.TB) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dataDir, "content", "en-for-zh.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pack struct {
+		Course struct {
+			Units []struct {
+				Lessons []struct {
+					Items []struct {
+						Kind    string   `json:"kind"`
+						Prompt  string   `json:"prompt"`
+						Answers []string `json:"answers"`
+						Example string   `json:"example"`
+					} `json:"items"`
+				} `json:"lessons"`
+			} `json:"units"`
+		} `json:"course"`
+	}
+	if err := json.Unmarshal(data, &pack); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, u := range pack.Course.Units {
+		for _, l := range u.Lessons {
+			for _, it := range l.Items {
+				if it.Example != "" {
+					seen[it.Example] = true
+				}
+				if it.Kind == "cloze" && len(it.Answers) > 0 && strings.Count(it.Prompt, "___") == 1 {
+					seen[strings.Replace(it.Prompt, "___", it.Answers[0], 1)] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	if len(out) < 1000 {
+		t.Fatalf("only %d course sentences; the content pack changed", len(out))
+	}
+	return out
+}
