@@ -25,7 +25,7 @@ func NewGenerator(lex *Lexicon) *Generator {
 		Article:        articleErrors,
 		NounNumber:     nounNumberErrors,
 		Agreement:      agreementErrors,
-		VerbTense:      tenseErrors,
+		Tense:          tenseErrors,
 		VerbForm:       verbFormErrors,
 		Preposition:    prepositionErrors,
 		WordOrder:      wordOrderErrors,
@@ -33,7 +33,7 @@ func NewGenerator(lex *Lexicon) *Generator {
 		ExtraWord:      extraWordErrors,
 		Spelling:       spellingErrors,
 		WordChoice:     wordChoiceErrors,
-		Capitalisation: capitalisationErrors,
+		Capitalization: capitalizationErrors,
 		Punctuation:    punctuationErrors,
 	}
 	return g

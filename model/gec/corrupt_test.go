@@ -42,9 +42,9 @@ func TestCorruptHandChecked(t *testing.T) {
 		{Agreement, "She goes to school every day.", []string{"She go to school every day."}},
 		{Agreement, "They are my friends.", []string{"They is my friends."}},
 		{Agreement, "There are two cats.", []string{"There is two cats."}},
-		{VerbTense, "Yesterday I went to the park.", []string{"Yesterday I go to the park."}},
-		{VerbTense, "I have lived here since 2010.", []string{"I live here since 2010."}},
-		{VerbTense, "Tomorrow I will visit my aunt.", []string{"Tomorrow I visit my aunt."}},
+		{Tense, "Yesterday I went to the park.", []string{"Yesterday I go to the park."}},
+		{Tense, "I have lived here since 2010.", []string{"I live here since 2010."}},
+		{Tense, "Tomorrow I will visit my aunt.", []string{"Tomorrow I visit my aunt."}},
 		{VerbForm, "He has gone home.", []string{"He has goed home.", "He has went home."}},
 		{VerbForm, "She didn't come.", []string{"She didn't came."}},
 		{VerbForm, "I can swim.", []string{"I can swam.", "I can swimming.", "I can swims."}},
@@ -71,8 +71,8 @@ func TestCorruptHandChecked(t *testing.T) {
 		{WordChoice, "Please turn on the light.", []string{"Please open the light."}},
 		{WordChoice, "Can you lend me a pen?", []string{"Can you borrow me a pen?"}},
 		{WordChoice, "I like Chinese food.", []string{"I like China food."}},
-		{Capitalisation, "I live in China.", []string{"I live in china.", "i live in China."}},
-		{Capitalisation, "We met on Monday.", []string{"We met on monday.", "we met on Monday."}},
+		{Capitalization, "I live in China.", []string{"I live in china.", "i live in China."}},
+		{Capitalization, "We met on Monday.", []string{"We met on monday.", "we met on Monday."}},
 		{Punctuation, "It is late, so we should go.", []string{"It is late, so we should go", "It is late, so we should go。", "It is late, we should go.", "It is late， so we should go.", "It is late，so we should go."}},
 		{Punctuation, "Where do you live?", []string{"Where do you live.", "Where do you live？"}},
 		{Punctuation, "I don't know.", []string{"I don't know", "I don't know。", "I dont know."}},
@@ -223,7 +223,7 @@ func within(got, p float64, n int) bool {
 // errors follow the mix.
 func TestMixWeightsHonoured(t *testing.T) {
 	g := testGenerator(t)
-	mix := Mix{Errors: [3]float64{1, 0, 0}, Types: map[string]float64{Article: 3, Punctuation: 2, Capitalisation: 1}}
+	mix := Mix{Errors: [3]float64{1, 0, 0}, Types: map[string]float64{Article: 3, Punctuation: 2, Capitalization: 1}}
 	counts := map[string]int{}
 	const n = 3000
 	rng := seeded(1)
@@ -268,7 +268,7 @@ func TestCorruptRefuses(t *testing.T) {
 		}
 	}
 	// A sentence with nothing of the only type asked for gives nothing.
-	if ex, ok := g.Corrupt("Go home.", seeded(1), only(VerbTense)); ok {
+	if ex, ok := g.Corrupt("Go home.", seeded(1), only(Tense)); ok {
 		t.Errorf("no tense error possible, got %+v", ex)
 	}
 	if exs := g.GenerateDataset([]string{"Go.", ""}, 10, 1, DefaultMix()); len(exs) != 0 {

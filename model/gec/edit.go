@@ -9,28 +9,28 @@ import (
 )
 
 // The error types, as they appear in Edit.Type, Mix.Types, the tagging
-// labels and the explanation files.
+// labels and the explanation files. They are model/gecscore's types, in its
+// order, so that generated, hand-marked and predicted edits score alike.
 const (
 	Article        = "article"        // a/an/the missing, extra or wrong
 	NounNumber     = "noun_number"    // plural and countability: "three book", "informations"
 	Agreement      = "agreement"      // subject-verb agreement: "she go", "they goes"
-	VerbTense      = "verb_tense"     // the wrong time: "yesterday I go"
 	VerbForm       = "verb_form"      // the wrong form after an auxiliary: "have went", "didn't went"
+	Tense          = "tense"          // the wrong time: "yesterday I go"
 	Preposition    = "preposition"    // in/on/at, to/for, missing or extra prepositions
 	WordOrder      = "word_order"     // adverbs, time phrases, question order
 	MissingWord    = "missing_word"   // "he very happy", "want go"
 	ExtraWord      = "extra_word"     // "although …, but …", "can to swim"
 	Spelling       = "spelling"       // misspellings and typing slips
 	WordChoice     = "word_choice"    // collocations: "make homework", "open the light"
-	Capitalisation = "capitalisation" // "i", a lower-case sentence start, "monday"
+	Capitalization = "capitalization" // "i", a lower-case sentence start, "monday"
 	Punctuation    = "punctuation"    // final period, comma splice, full-width "，。"
 )
 
-// Types lists every error type in a fixed order (the order of Mix's
-// documentation and of reports).
+// Types lists every error type in a fixed order (the order of reports).
 var Types = []string{
-	Article, NounNumber, Agreement, VerbTense, VerbForm, Preposition, WordOrder,
-	MissingWord, ExtraWord, Spelling, WordChoice, Capitalisation, Punctuation,
+	Article, NounNumber, Agreement, VerbForm, Tense, Preposition, WordOrder,
+	MissingWord, ExtraWord, Spelling, WordChoice, Capitalization, Punctuation,
 }
 
 // IsType says whether t is one of Types.

@@ -72,7 +72,7 @@ func TestBuildUndoesChanges(t *testing.T) {
 	clean := "Yesterday，I went to the park."
 	changes := []change{
 		{start: len("Yesterday，I went to "), end: len("Yesterday，I went to the "), typ: Article},
-		{start: len("Yesterday，I "), end: len("Yesterday，I went"), wrong: "go", typ: VerbTense},
+		{start: len("Yesterday，I "), end: len("Yesterday，I went"), wrong: "go", typ: Tense},
 	}
 	ex, err := build(clean, changes)
 	if err != nil {
@@ -81,7 +81,7 @@ func TestBuildUndoesChanges(t *testing.T) {
 	if ex.Corrupted != "Yesterday，I go to park." || ex.Check() != nil {
 		t.Fatalf("got %+v (%v)", ex, ex.Check())
 	}
-	if ex.Edits[0].Start != 12 || ex.Edits[0].Type != VerbTense {
+	if ex.Edits[0].Start != 12 || ex.Edits[0].Type != Tense {
 		t.Errorf("first edit %+v: want the verb at character 12", ex.Edits[0])
 	}
 	if _, err := build(clean, []change{{start: 0, end: 4}, {start: 4, end: 6}}); err == nil {

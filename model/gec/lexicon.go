@@ -135,8 +135,17 @@ func (lx *Lexicon) addNoun(fs []string) error {
 		return err
 	}
 	lx.singular[fs[0]] = fs[1]
-	if _, ok := lx.plural[fs[1]]; !ok {
-		lx.plural[fs[1]] = fs[0]
+	// WordNet lists old and rare plurals too ("brethren", "kine"); Plural
+	// takes an exception only where English has no regular plural at all
+	// (knife, analysis, criterion, datum), and the curated list adds the
+	// common irregular ones.
+	sing := fs[1]
+	usual := false
+	for _, end := range []string{"f", "fe", "is", "on", "um"} {
+		usual = usual || strings.HasSuffix(sing, end)
+	}
+	if _, ok := lx.plural[sing]; !ok && usual {
+		lx.plural[sing] = fs[0]
 	}
 	return nil
 }

@@ -11,9 +11,9 @@ var fullWidth = map[string]string{",": "，", ".": "。", "?": "？", "!": "！"
 // introWords take a comma after them at the start of a sentence.
 var introWords = set("however therefore first firstly second secondly finally also besides yes no well moreover unfortunately luckily actually")
 
-// capitalisationErrors: "i", a lower-case sentence start, a lower-case
+// capitalizationErrors: "i", a lower-case sentence start, a lower-case
 // name, day, month or language.
-func capitalisationErrors(s *sentence, rng *rand.Rand) []change {
+func capitalizationErrors(s *sentence, rng *rand.Rand) []change {
 	var out []change
 	for i, t := range s.toks {
 		if !s.isWord(i) || !isCapitalised(t.Text) || isAllCaps(t.Text) {
@@ -22,11 +22,11 @@ func capitalisationErrors(s *sentence, rng *rand.Rand) []change {
 		w := s.at(i)
 		switch {
 		case w == "i" || strings.HasPrefix(w, "i'") || strings.HasPrefix(w, "i’"):
-			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalisation)) // "i think"
+			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalization)) // "i think"
 		case s.sentenceStart(i):
-			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalisation)) // "the weather is"
+			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalization)) // "the weather is"
 		case isLetters(t.Text):
-			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalisation)) // "in china"
+			out = append(out, s.replace(i, uncapitalise(t.Text), Capitalization)) // "in china"
 		}
 	}
 	return out

@@ -40,7 +40,7 @@ func DefaultMix() Mix {
 			Article:        0.14,
 			NounNumber:     0.10,
 			Agreement:      0.09,
-			VerbTense:      0.08,
+			Tense:          0.08,
 			VerbForm:       0.09,
 			Preposition:    0.10,
 			WordOrder:      0.05,
@@ -48,7 +48,7 @@ func DefaultMix() Mix {
 			ExtraWord:      0.05,
 			Spelling:       0.10,
 			WordChoice:     0.06,
-			Capitalisation: 0.03,
+			Capitalization: 0.03,
 			Punctuation:    0.04,
 		},
 	}

@@ -12,7 +12,7 @@ const Start = "$START"
 
 // The edit operations a tag can carry. A tag is the operation, then, for
 // anything but Keep, "|" and the error type: "APPEND_the|article",
-// "VERB_VBD|verb_tense", "DELETE|extra_word".
+// "VERB_VBD|tense", "DELETE|extra_word".
 const (
 	Keep      = "KEEP"       // leave the word
 	Delete    = "DELETE"     // remove the word
@@ -439,7 +439,28 @@ func (lx *Lexicon) nounLemmas(w string) []string {
 	if s, ok := lx.singular[strings.TrimSuffix(w, "s")]; ok {
 		add(s) // "childrens", "feets"
 	}
+	if len(out) == 0 && isLetters(w) && !closedClass[w] {
+		// A noun the tables do not know ("dumpling"): by the regular rules.
+		if s, ok := regularSingular(w); ok {
+			out = append(out, s)
+		} else {
+			out = append(out, w)
+		}
+	}
 	return out
+}
+
+// regularSingular undoes a regular plural ending.
+func regularSingular(w string) (string, bool) {
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y", true
+	case strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "sses"):
+		return w[:len(w)-2], true
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is") && len(w) > 3:
+		return w[:len(w)-1], true
+	}
+	return "", false
 }
 
 // The kinds of step in an alignment.

@@ -107,16 +107,16 @@ func tenseErrors(s *sentence, rng *rand.Rand) []change {
 			continue
 		}
 		if lemma, ok := s.hasForm(i, VBD); ok && past && !isPastToo(s, lemma) && lemma != "do" {
-			out = append(out, s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), VerbTense))
+			out = append(out, s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), Tense))
 		}
 		if s.at(i) == "will" && future && s.isWord(i+1) {
 			if lemma, ok := s.hasForm(i+1, VB); ok && !closedClass[s.at(i+1)] {
-				out = append(out, s.replaceSpan(i, i+1, presentFor(s, subj, lemma), VerbTense)) // "tomorrow I go"
+				out = append(out, s.replaceSpan(i, i+1, presentFor(s, subj, lemma), Tense)) // "tomorrow I go"
 			}
 		}
 		if (s.at(i) == "have" || s.at(i) == "has") && perfect {
 			if lemma, ok := s.hasForm(i+1, VBN); ok && lemma != "be" {
-				out = append(out, s.replaceSpan(i, i+1, presentFor(s, subj, lemma), VerbTense)) // "I live here since"
+				out = append(out, s.replaceSpan(i, i+1, presentFor(s, subj, lemma), Tense)) // "I live here since"
 			}
 		}
 	}
