@@ -36,6 +36,11 @@ type Lexicon struct {
 	misspell   map[string][]string // word -> common misspellings of it
 	corrects   map[string]string   // misspelling -> the word (first listed wins)
 	rep        [][2]string         // hunspell REP: {misspelt part, correct part}
+	// forms is every word the lexicon knows (lemmas, function words and the
+	// inflections of its verbs, nouns and adjectives), with how common it
+	// is, computed once: spelling correction asks about hundreds of
+	// candidates per word.
+	forms map[string]int
 }
 
 // The files LoadLexicon reads.
@@ -60,7 +65,45 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 	if len(lx.pos) == 0 || len(lx.past) == 0 {
 		return nil, fmt.Errorf("word tables: words.tsv or verbs.tsv is empty; rebuild data/errors as its PROVENANCE.md says")
 	}
+	lx.indexForms()
 	return lx, nil
+}
+
+// indexForms fills forms: each known word with the tag count of its most
+// common lemma, function words above all.
+func (lx *Lexicon) indexForms() {
+	lx.forms = map[string]int{}
+	add := func(w string, f int) { lx.forms[w] = max(f, lx.forms[w]) }
+	total := func(c posCounts) int { return c[0] + c[1] + c[2] + c[3] }
+	for w, c := range lx.pos {
+		f := total(c)
+		add(w, f)
+		if c[noun] > 0 {
+			add(lx.Plural(w), f)
+		}
+		if c[verb] > 0 {
+			for _, form := range VerbForms {
+				add(lx.Inflect(w, form), f)
+			}
+		}
+	}
+	for base := range lx.past {
+		f := total(lx.pos[base])
+		for _, form := range VerbForms {
+			add(lx.Inflect(base, form), f)
+		}
+		for _, w := range append(append([]string(nil), lx.past[base]...), lx.participle[base]...) {
+			add(w, f)
+		}
+	}
+	for _, m := range []map[string]string{lx.singular, lx.adjBase} {
+		for w, base := range m {
+			add(w, total(lx.pos[base]))
+		}
+	}
+	for w := range closedClass {
+		lx.forms[w] = 1 << 20
+	}
 }
 
 // readTable calls add with the tab-separated fields of every line of a
@@ -210,26 +253,8 @@ func (lx *Lexicon) counts(lemma string) posCounts { return lx.pos[lemma] }
 // Known says whether word is a word the lexicon knows, as itself or as an
 // inflection of a known noun, verb or adjective.
 func (lx *Lexicon) Known(word string) bool {
-	w := strings.ToLower(word)
-	if _, ok := lx.pos[w]; ok || closedClass[w] {
-		return true
-	}
-	if _, ok := lx.singular[w]; ok {
-		return true
-	}
-	if _, ok := lx.adjBase[w]; ok {
-		return true
-	}
-	if len(lx.lemmaOf[w]) > 0 {
-		return true
-	}
-	if len(lx.VerbReadings(w)) > 0 {
-		return true
-	}
-	if _, ok := lx.Singular(w); ok {
-		return true
-	}
-	return false
+	_, ok := lx.forms[strings.ToLower(word)]
+	return ok
 }
 
 // isVerb says whether lemma is a verb (any use in the tagged texts, or an

@@ -1,9 +1,6 @@
 package gec
 
-import (
-	"sort"
-	"strings"
-)
+import "strings"
 
 // Spell returns the word a misspelling most likely stands for: the listed
 // correction of a known misspelling, else the most frequent known word one
@@ -20,16 +17,15 @@ func (lx *Lexicon) Spell(word string) (string, bool) {
 	}
 	best, bestFreq := "", -1
 	consider := func(c string) {
-		if c == w || !lx.Known(c) {
+		f, known := lx.forms[c]
+		if c == w || !known {
 			return
 		}
-		if f := lx.frequency(c); f > bestFreq || f == bestFreq && c < best {
+		if f > bestFreq || f == bestFreq && c < best {
 			best, bestFreq = c, f
 		}
 	}
-	for _, c := range editsOne(w) {
-		consider(c)
-	}
+	editsOne(w, consider)
 	for _, r := range lx.rep {
 		wrongPart, rightPart := r[0], r[1]
 		for at := strings.Index(w, wrongPart); at >= 0 && wrongPart != ""; {
@@ -47,45 +43,26 @@ func (lx *Lexicon) Spell(word string) (string, bool) {
 	return likeCase(best, word), true
 }
 
-// frequency ranks known words for spelling correction: function words
-// first, then by how often the lemma was tagged.
-func (lx *Lexicon) frequency(w string) int {
-	if closedClass[w] {
-		return 1 << 20
-	}
-	total := func(c posCounts) int { return c[0] + c[1] + c[2] + c[3] }
-	f := total(lx.pos[w])
-	for _, r := range lx.VerbReadings(w) {
-		f = max(f, total(lx.pos[r.Lemma]))
-	}
-	if s, ok := lx.Singular(w); ok {
-		f = max(f, total(lx.pos[s]))
-	}
-	return f
-}
-
-// editsOne lists the strings one edit from w, sorted and without repeats.
-func editsOne(w string) []string {
+// editsOne calls f with every string one edit from w (a letter lost,
+// changed, added, or two swapped); some come more than once, which the
+// caller's choice by frequency and then by spelling does not mind.
+func editsOne(w string, f func(string)) {
 	const letters = "abcdefghijklmnopqrstuvwxyz"
-	seen := map[string]bool{}
+	buf := make([]byte, 0, len(w)+1)
 	for i := 0; i <= len(w); i++ {
 		if i < len(w) {
-			seen[w[:i]+w[i+1:]] = true
-			for _, c := range letters {
-				seen[w[:i]+string(c)+w[i+1:]] = true
+			f(w[:i] + w[i+1:])
+			for c := 0; c < len(letters); c++ {
+				buf = append(append(append(buf[:0], w[:i]...), letters[c]), w[i+1:]...)
+				f(string(buf))
 			}
 		}
 		if i+1 < len(w) {
-			seen[w[:i]+w[i+1:i+2]+w[i:i+1]+w[i+2:]] = true
+			f(w[:i] + w[i+1:i+2] + w[i:i+1] + w[i+2:])
 		}
-		for _, c := range letters {
-			seen[w[:i]+string(c)+w[i:]] = true
+		for c := 0; c < len(letters); c++ {
+			buf = append(append(append(buf[:0], w[:i]...), letters[c]), w[i:]...)
+			f(string(buf))
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for s := range seen {
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out
 }
