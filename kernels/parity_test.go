@@ -167,7 +167,11 @@ func TestParityMatmulBackward(t *testing.T) {
 				if withBias {
 					// The fast path sums dout over positions before adding
 					// the sum into dbias; the reference adds one at a time.
-					assertClose(t, "dbias "+name, gotDbias, wantDbias, matmulTol)
+					// dbias sums B·T terms of order 1, so its rounding error
+					// scales with sqrt(B·T) even when the sum cancels to
+					// almost nothing (seen: OC=1, T=129, a sum of 0.003):
+					// measure the error against that scale.
+					assertCloseFloor(t, "dbias "+name, gotDbias, wantDbias, matmulTol, math.Sqrt(float64(BT)))
 				}
 			})
 		}
