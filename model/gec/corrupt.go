@@ -44,36 +44,61 @@ func (g *Generator) Lexicon() *Lexicon { return g.lex }
 
 // Corrupt draws how many errors sentence gets (none for a share
 // mix.Clean of sentences) and which, from rng alone, so one seed always
-// gives one result. It returns false when the sentence cannot be used:
-// empty, longer than MaxSentence, more than one line, or offering no
-// error of the drawn kinds; the caller should take another sentence then,
+// gives one result. Each error's type is drawn by mix.Types among the types
+// this sentence offers. It returns false when the sentence cannot be used:
+// empty, longer than MaxSentence, more than one line, or offering no error
+// of the weighed types; the caller should take another sentence then,
 // which keeps the share of clean examples what mix says.
 func (g *Generator) Corrupt(sentence string, rng *rand.Rand, mix Mix) (Example, bool) {
-	text := strings.TrimSpace(sentence)
-	if text == "" || utf8.RuneCountInString(text) > MaxSentence || strings.ContainsAny(text, "\n\r") {
-		return Example{}, false
-	}
-	s := g.analyse(text)
-	if s.words() < 2 {
+	s, ok := g.prepare(sentence)
+	if !ok {
 		return Example{}, false
 	}
 	if rng.Float64() < mix.Clean {
-		return Example{Corrupted: text, Correct: text}, true
+		return Example{Corrupted: s.text, Correct: s.text}, true
 	}
 	n := 1 + pickWeighted(rng, mix.Errors[:])
-	candidates := map[string][]change{}
+	return g.corrupt(s, rng, mix, n, "")
+}
+
+// prepare trims a sentence and analyses it; false when it cannot be used.
+func (g *Generator) prepare(sentence string) (*sentence, bool) {
+	text := strings.TrimSpace(sentence)
+	if text == "" || utf8.RuneCountInString(text) > MaxSentence || strings.ContainsAny(text, "\n\r") {
+		return nil, false
+	}
+	s := g.analyse(text)
+	return s, s.words() >= 2
+}
+
+// candidates makes every corruption of the weighed types the sentence
+// offers, by type.
+func (g *Generator) candidates(s *sentence, rng *rand.Rand, mix Mix) map[string][]change {
+	out := map[string][]change{}
 	for _, t := range Types {
-		if mix.Types[t] > 0 {
-			for _, c := range g.finders[t](s, rng) {
-				if c.wrong != text[c.start:c.end] { // "will hurt" -> "will hurt" (VBD) is no error
-					candidates[t] = append(candidates[t], c)
-				}
+		if mix.Types[t] <= 0 {
+			continue
+		}
+		for _, c := range g.finders[t](s, rng) {
+			if c.wrong != s.text[c.start:c.end] { // "will hurt" -> "will hurt" (VBD) is no error
+				out[t] = append(out[t], c)
 			}
 		}
 	}
+	return out
+}
+
+// corrupt makes up to n errors in s, the first of type first when that is
+// set (false if s offers none).
+func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first string) (Example, bool) {
+	candidates := g.candidates(s, rng, mix)
 	var chosen []change
 	for len(chosen) < n {
-		c, ok := pickChange(rng, mix, candidates, chosen)
+		only := ""
+		if len(chosen) == 0 {
+			only = first
+		}
+		c, ok := pickChange(rng, mix, candidates, chosen, only)
 		if !ok {
 			break
 		}
@@ -82,7 +107,7 @@ func (g *Generator) Corrupt(sentence string, rng *rand.Rand, mix Mix) (Example, 
 	if len(chosen) == 0 {
 		return Example{}, false
 	}
-	ex, err := build(text, chosen)
+	ex, err := build(s.text, chosen)
 	if err != nil || ex.Check() != nil {
 		return Example{}, false
 	}
@@ -90,13 +115,16 @@ func (g *Generator) Corrupt(sentence string, rng *rand.Rand, mix Mix) (Example, 
 }
 
 // pickChange draws a type in proportion to its weight among the types that
-// still have a candidate apart from the chosen changes, then one of that
-// type's candidates.
-func pickChange(rng *rand.Rand, mix Mix, candidates map[string][]change, chosen []change) (change, bool) {
+// still have a candidate apart from the chosen changes (only that type when
+// only is set), then one of that type's candidates.
+func pickChange(rng *rand.Rand, mix Mix, candidates map[string][]change, chosen []change, only string) (change, bool) {
 	free := map[string][]change{}
 	var types []string
 	var weights []float64
 	for _, t := range Types {
+		if only != "" && t != only {
+			continue
+		}
 		for _, c := range candidates[t] {
 			if !touchesAny(c, chosen) {
 				free[t] = append(free[t], c)

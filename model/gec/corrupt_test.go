@@ -260,6 +260,24 @@ func TestMixWeightsHonoured(t *testing.T) {
 	}
 }
 
+// TestGenerateDatasetFollowsMix: a dataset's error types follow the mix
+// over all types, though sentences offer some types far more often.
+func TestGenerateDatasetFollowsMix(t *testing.T) {
+	g := testGenerator(t)
+	mix := DefaultMix()
+	mix.Clean, mix.Errors = 0, [3]float64{1, 0, 0}
+	const n = 4000
+	counts := map[string]int{}
+	for _, ex := range g.GenerateDataset(append(courseSentences(t), rich...), n, 2, mix) {
+		counts[ex.Edits[0].Type]++
+	}
+	for _, typ := range Types {
+		if got, p := float64(counts[typ])/n, mix.Types[typ]; !within(got, p, n) {
+			t.Errorf("%s: share %.3f, want %.2f", typ, got, p)
+		}
+	}
+}
+
 func TestCorruptRefuses(t *testing.T) {
 	g := testGenerator(t)
 	for _, s := range []string{"", "   ", "Hello.", "two\nlines here", strings.Repeat("word ", 100)} {

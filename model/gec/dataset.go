@@ -14,33 +14,137 @@ import (
 // same seed.
 const datasetSalt = 0x6765632d64617461 // "gec-data"
 
-// GenerateDataset makes n examples from sentences: it walks the sentences
-// in an order shuffled by seed, again and again if n needs it (each visit
-// draws new errors), and corrupts each as mix says. The same sentences,
-// n, seed and mix always give the same examples. It returns fewer than n
-// only when no sentence can be used at all.
+// GenerateDataset makes n examples from sentences, the same ones for the
+// same sentences, n, seed and mix.
+//
+// Corrupt alone draws an error's type among the types one sentence
+// offers, and sentences offer some types far more often than others:
+// nearly every sentence has a word to misspell, few have "yesterday" for a
+// tense error. A dataset made that way would hold a tenth of the tense
+// errors the mix asks for. So GenerateDataset draws each example's first
+// error type from mix.Types over all types and then takes the next
+// sentence (in an order shuffled by seed, cycling) that offers it; further
+// errors are drawn among what that sentence offers. The first errors thus
+// follow the mix exactly and all errors approximately, at the price of
+// reusing the sentences of rare types more often. A type no sentence
+// offers is left out. It returns fewer than n examples only when no
+// sentence can be used at all.
 func (g *Generator) GenerateDataset(sentences []string, n int, seed int64, mix Mix) []Example {
 	if n <= 0 || len(sentences) == 0 {
 		return nil
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), datasetSalt))
-	order := rng.Perm(len(sentences))
+	d := &draw{g: g, sentences: sentences, order: rng.Perm(len(sentences)), mix: mix,
+		offers: make([]map[string]bool, len(sentences)), cursor: map[string]int{}, exhausted: map[string]bool{}}
 	out := make([]Example, 0, n)
 	for len(out) < n {
-		before := len(out)
-		for _, i := range order {
-			if ex, ok := g.Corrupt(sentences[i], rng, mix); ok {
-				out = append(out, ex)
-				if len(out) == n {
-					break
-				}
+		if rng.Float64() < mix.Clean {
+			s, ok := d.next("")
+			if !ok {
+				break
 			}
+			out = append(out, Example{Corrupted: s.text, Correct: s.text})
+			continue
 		}
-		if len(out) == before {
-			break // no sentence gives an example
+		t, ok := d.pickType(rng)
+		if !ok {
+			break
+		}
+		errors := 1 + pickWeighted(rng, mix.Errors[:])
+		if ex, ok := d.example(t, errors, rng); ok {
+			out = append(out, ex)
+		} else {
+			d.exhausted[t] = true
 		}
 	}
 	return out
+}
+
+// example makes an example whose first error is of type t from the next
+// sentence that offers it. A sentence found to offer t can still fail to
+// give it (a misspelling is drawn at random), so it tries the sentences
+// after it, each at most once, before it gives up on t.
+func (d *draw) example(t string, errors int, rng *rand.Rand) (Example, bool) {
+	for tries := 0; tries < len(d.order); tries++ {
+		s, ok := d.next(t)
+		if !ok {
+			return Example{}, false
+		}
+		if ex, ok := d.g.corrupt(s, rng, d.mix, errors, t); ok {
+			return ex, true
+		}
+	}
+	return Example{}, false
+}
+
+// draw is GenerateDataset's walk through the sentences: a cursor per error
+// type (and "" for clean examples), and what each sentence offers, found
+// when the walk first reaches it.
+type draw struct {
+	g         *Generator
+	sentences []string
+	order     []int
+	mix       Mix
+	offers    []map[string]bool // nil until looked at; usable sentences have a non-nil map
+	looked    []bool
+	cursor    map[string]int
+	exhausted map[string]bool
+}
+
+// pickType draws a weighed type that some sentence may still offer.
+func (d *draw) pickType(rng *rand.Rand) (string, bool) {
+	var types []string
+	var weights []float64
+	for _, t := range Types {
+		if w := d.mix.Types[t]; w > 0 && !d.exhausted[t] {
+			types = append(types, t)
+			weights = append(weights, w)
+		}
+	}
+	if len(types) == 0 {
+		return "", false
+	}
+	return types[pickWeighted(rng, weights)], true
+}
+
+// next returns the next sentence after typ's cursor that offers typ (any
+// usable sentence for ""), false when none does.
+func (d *draw) next(typ string) (*sentence, bool) {
+	for k := 0; k < len(d.order); k++ {
+		pos := d.cursor[typ]
+		d.cursor[typ] = (pos + 1) % len(d.order)
+		i := d.order[pos]
+		offers := d.offered(i)
+		if offers == nil || typ != "" && !offers[typ] {
+			continue
+		}
+		s, _ := d.g.prepare(d.sentences[i])
+		return s, true
+	}
+	return nil, false
+}
+
+// offered is the set of types sentence i offers (nil when it is unusable).
+// It does not touch the dataset's random stream: the candidates are found
+// with a generator of the sentence's own.
+func (d *draw) offered(i int) map[string]bool {
+	if d.looked == nil {
+		d.looked = make([]bool, len(d.sentences))
+	}
+	if d.looked[i] {
+		return d.offers[i]
+	}
+	d.looked[i] = true
+	s, ok := d.g.prepare(d.sentences[i])
+	if !ok {
+		return nil
+	}
+	offers := map[string]bool{}
+	for t, cs := range d.g.candidates(s, rand.New(rand.NewPCG(uint64(i), datasetSalt)), d.mix) {
+		offers[t] = len(cs) > 0
+	}
+	d.offers[i] = offers
+	return offers
 }
 
 // WriteExamples writes examples as JSON lines: {"corrupted","correct","edits"}.

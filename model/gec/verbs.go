@@ -93,21 +93,32 @@ func isPastToo(s *sentence, lemma string) bool {
 	return s.lex.Inflect(lemma, VBD) == lemma
 }
 
-// tenseErrors: present for past with a past time word ("yesterday I go"),
-// present for future ("tomorrow I go"), present for the present perfect
-// with since/for ("I live here since 2010").
+// tenseErrors: present for past with a past time word ("yesterday I go")
+// or after another past verb of the sentence ("when I was young, I like
+// football", "he opened the door and walks in"), present for future
+// ("tomorrow I go"), present for the present perfect with since/for ("I
+// live here since 2010").
 func tenseErrors(s *sentence, rng *rand.Rand) []change {
 	var out []change
 	past := s.contains(pastMarkers) || s.hasPastYear()
 	future := s.contains(futureMarkers)
 	perfect := s.contains(set("since for"))
+	firstPast := -1 // the subject of the sentence's first past verb
 	for i := range s.toks {
 		subj := s.subjectBefore(i)
+		if subj < 0 && firstPast >= 0 && (s.at(i-1) == "and" || s.at(i-1) == "then") {
+			subj = firstPast // "… and walks in": the verb shares the first one's subject
+		}
 		if subj < 0 {
 			continue
 		}
-		if lemma, ok := s.hasForm(i, VBD); ok && past && !isPastToo(s, lemma) && lemma != "do" {
-			out = append(out, s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), Tense))
+		if lemma, ok := s.hasForm(i, VBD); ok && !isPastToo(s, lemma) && lemma != "do" {
+			if past || firstPast >= 0 {
+				out = append(out, s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), Tense))
+			}
+			if firstPast < 0 {
+				firstPast = subj
+			}
 		}
 		if s.at(i) == "will" && future && s.isWord(i+1) {
 			if lemma, ok := s.hasForm(i+1, VB); ok && !closedClass[s.at(i+1)] {
