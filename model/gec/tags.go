@@ -2,6 +2,7 @@ package gec
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -320,6 +321,8 @@ func (tg *Tagger) verbLemmas(w string) []string {
 			out = append(out, r.Lemma)
 		}
 	}
+	// The commoner verb first: "saw" is see's before it is saw's.
+	sort.SliceStable(out, func(a, b int) bool { return tg.lex.pos[out[a]][verb] > tg.lex.pos[out[b]][verb] })
 	loose := tg.lex.VerbLemmas(w)
 	regular := func(l string) bool {
 		return tg.lex.regularPast(l) == w || sibilantPlural(l) == w || tg.lex.presentParticiple(l) == w
@@ -506,16 +509,22 @@ func (tg *Tagger) diff(c, k []string) []alignOp {
 			)
 		}
 	}
+	// Walking back, among steps of equal cost a kept word comes first, then
+	// an insertion, so that a word that becomes two is replaced by the first
+	// and followed by the second ("close" -> REPLACE_turn, APPEND_off).
 	var ops []alignOp
 	i, j := n, m
 	for i > 0 || j > 0 {
+		diag := i > 0 && j > 0 && cost[i][j] == cost[i-1][j-1]+tg.subCost(c[i-1], k[j-1])
 		switch {
-		case i > 0 && j > 0 && cost[i][j] == cost[i-1][j-1]+tg.subCost(c[i-1], k[j-1]):
-			kind := opSub
-			if c[i-1] == k[j-1] {
-				kind = opMatch
-			}
-			ops = append(ops, alignOp{kind, i - 1, j - 1})
+		case diag && c[i-1] == k[j-1]:
+			ops = append(ops, alignOp{opMatch, i - 1, j - 1})
+			i, j = i-1, j-1
+		case j > 0 && cost[i][j] == cost[i][j-1]+tg.insCost(k[j-1]):
+			ops = append(ops, alignOp{opIns, i - 1, j - 1})
+			j--
+		case diag:
+			ops = append(ops, alignOp{opSub, i - 1, j - 1})
 			i, j = i-1, j-1
 		case i > 0 && cost[i][j] == cost[i-1][j]+delCost:
 			ops = append(ops, alignOp{opDel, i - 1, j})
