@@ -54,7 +54,11 @@ func runEval(args []string) error {
 	}
 	fmt.Printf("%s on %s (%s): loss %.4f over %d targets", m.Dir, res.Data, res.Task, res.Loss, res.Targets)
 	if res.Report == nil {
-		fmt.Printf(", perplexity %.2f\n", res.Perplexity)
+		fmt.Printf(", perplexity %.2f", res.Perplexity)
+		if res.UnigramLoss > 0 {
+			fmt.Printf(" (unigram baseline %.4f)", res.UnigramLoss)
+		}
+		fmt.Println()
 		return nil
 	}
 	fmt.Printf("\n\n%s", res.Report)

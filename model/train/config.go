@@ -157,6 +157,9 @@ func checkKeys(data []byte, typ reflect.Type, where string) error {
 		if !ok {
 			return fmt.Errorf("unknown key %q%s; the keys are %s", key, where, strings.Join(sortedKeys(fields), ", "))
 		}
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
 		if ft.Kind() == reflect.Struct {
 			if err := checkKeys(raw[key], ft, fmt.Sprintf(" in %q", key)); err != nil {
 				return err

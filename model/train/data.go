@@ -51,25 +51,29 @@ func readTokenizer(path string) (*vocabFile, error) {
 // readCorpus reads the train and val token streams of a corpus build and
 // checks that they were encoded with vocab.
 func readCorpus(dir string, vocab *vocabFile) (train, val []uint16, err error) {
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("no corpus at %s: build it with `tutor data corpus` (it writes data/corpus/build), or point \"data\": {\"corpus\": ...} at a build", dir)
+	if train, err = readSplit(dir, "train", vocab); err != nil {
+		return nil, nil, err
 	}
-	for _, split := range []string{"train", "val"} {
-		h, tokens, err := corpus.ReadSplit(dir, split)
-		if err != nil {
-			return nil, nil, fmt.Errorf("corpus %s: %w; rebuild it with `tutor data corpus`", dir, err)
-		}
-		if got := hex.EncodeToString(h.Tokenizer[:]); got != vocab.sha {
-			return nil, nil, fmt.Errorf("the %s shards in %s were encoded with another tokenizer (sha256 %s…) than %s (%s…); use the corpus's own tokenizer.json or rebuild the corpus with this one",
-				split, dir, got[:12], vocab.path, vocab.sha[:12])
-		}
-		if split == "train" {
-			train = tokens
-		} else {
-			val = tokens
-		}
+	if val, err = readSplit(dir, "val", vocab); err != nil {
+		return nil, nil, err
 	}
 	return train, val, nil
+}
+
+// readSplit reads one split of a corpus build.
+func readSplit(dir, split string, vocab *vocabFile) ([]uint16, error) {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no corpus at %s: build it with `tutor data corpus` (it writes data/corpus/build), or point \"data\": {\"corpus\": ...} at a build", dir)
+	}
+	h, tokens, err := corpus.ReadSplit(dir, split)
+	if err != nil {
+		return nil, fmt.Errorf("corpus %s: %w", dir, err)
+	}
+	if got := hex.EncodeToString(h.Tokenizer[:]); got != vocab.sha {
+		return nil, fmt.Errorf("the %s shards in %s were encoded with another tokenizer (sha256 %s…) than %s (%s…); use the corpus's own tokenizer.json or rebuild the corpus with this one",
+			split, dir, got[:12], vocab.path, vocab.sha[:12])
+	}
+	return tokens, nil
 }
 
 // readText tokenizes a text file the way the corpus shards are made: every

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tutor-dev/tutor/model"
 )
 
 var (
@@ -49,9 +51,15 @@ func configFrom(t testing.TB, text string) *Config {
 // loss.
 func runTraining(t testing.TB, cfg *Config, out string, resume bool) (*Report, map[int]float64) {
 	t.Helper()
+	return runTrainingWith(t, cfg, out, resume, nil)
+}
+
+// runTrainingWith is runTraining computing with ops (nil: the default).
+func runTrainingWith(t testing.TB, cfg *Config, out string, resume bool, ops *model.Ops) (*Report, map[int]float64) {
+	t.Helper()
 	losses := map[int]float64{}
 	var log bytes.Buffer
-	rep, err := Run(context.Background(), cfg, Options{Out: out, Resume: resume, Progress: &log,
+	rep, err := Run(context.Background(), cfg, Options{Out: out, Resume: resume, Progress: &log, ops: ops,
 		OnStep: func(step int, loss float64) { losses[step] = loss }})
 	if err != nil {
 		t.Fatalf("%v\nlog:\n%s", err, log.String())

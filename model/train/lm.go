@@ -25,7 +25,7 @@ type lmData struct {
 	objective  string
 	seed       uint64
 	mask       model.MaskPolicy
-	evalWin    int      // validation windows scored at each evaluation
+	evalWin    int      // validation windows scored at each evaluation, spread evenly over the stream
 	base       *unigram // from the training stream; nil when there is none
 
 	order      []int // the current epoch's order of training windows
@@ -113,7 +113,7 @@ func (d *lmData) fill(stream []uint16, w, s int) {
 // tokensIn is the number of positions a batch trains on.
 func (d *lmData) tokensIn(b model.Batch) int { return b.B * b.T }
 
-// evaluate scores the first evalWin validation windows with the causal
+// evaluate scores evalWin validation windows with the causal
 // objective (and, when training uses it, the masked one, with masks that
 // are the same at every evaluation).
 func (d *lmData) evaluate(m *model.Model) (evaluation, error) {
@@ -140,6 +140,13 @@ func (d *lmData) evaluate(m *model.Model) (evaluation, error) {
 	return ev, nil
 }
 
+// evalWindow is the k-th validation window scored: evenly spaced, so
+// that a partial validation samples every part of the stream (a corpus's
+// validation split runs source after source) and not only its beginning.
+func (d *lmData) evalWindow(k int) int {
+	return int(int64(k) * int64(d.windows(d.val)) / int64(d.evalWin))
+}
+
 // score is the mean loss of task over the validation windows, the
 // unigram baseline's mean cost of the same targets, and their number.
 func (d *lmData) score(m *model.Model, task model.Task) (loss, base float64, n int, err error) {
@@ -147,7 +154,7 @@ func (d *lmData) score(m *model.Model, task model.Task) (loss, base float64, n i
 	for first, k := 0, 0; first < d.evalWin; first, k = first+d.B, k+1 {
 		B := min(d.B, d.evalWin-first)
 		for s := range B {
-			d.fill(d.val, first+s, s)
+			d.fill(d.val, d.evalWindow(first+s), s)
 		}
 		b := model.Batch{Task: task, B: B, T: d.T, Tokens: d.tokens[:B*d.T], Targets: d.targets[:B*d.T]}
 		if task == model.TaskMLM {

@@ -41,21 +41,22 @@ type status struct {
 	ETA         time.Duration
 }
 
-// line formats a status: step/total with a bar, losses, speed and ETA.
+// line formats a status: step/total with a bar, losses, speed and ETA, in
+// about 80 columns so that a terminal does not wrap it.
 func (s status) line() string {
-	const barWidth = 20
+	const barWidth = 10
 	frac := 0.0
 	if s.Total > 0 {
 		frac = min(1, float64(s.Step)/float64(s.Total))
 	}
 	filled := int(frac * barWidth)
 	var b strings.Builder
-	fmt.Fprintf(&b, "step %d/%d [%s%s] %3.0f%% | loss %.4f", s.Step, s.Total,
+	fmt.Fprintf(&b, "step %d/%d [%s%s] %.0f%%  loss %.3f", s.Step, s.Total,
 		strings.Repeat("=", filled), strings.Repeat(" ", barWidth-filled), 100*frac, s.Loss)
 	if s.ValLoss > 0 {
-		fmt.Fprintf(&b, " | val %.4f (best %.4f)", s.ValLoss, s.BestValLoss)
+		fmt.Fprintf(&b, "  val %.3f", s.ValLoss)
 	}
-	fmt.Fprintf(&b, " | %s tok/s | ETA %s", thousands(s.TokensPerS), roundDuration(s.ETA))
+	fmt.Fprintf(&b, "  %s tok/s  ETA %s", thousands(s.TokensPerS), roundDuration(s.ETA))
 	return b.String()
 }
 

@@ -57,7 +57,7 @@ type Report struct {
 type CurvePoint struct {
 	Step      int      `json:"step"`
 	Tokens    int64    `json:"tokens"`     // training positions seen by then
-	LR        float64  `json:"lr"`         // the learning rate of that step
+	LR        float32  `json:"lr"`         // the learning rate of that step
 	TrainLoss float64  `json:"train_loss"` // mean over the steps since the previous point
 	ValLoss   float64  `json:"val_loss"`
 	ValMasked *float64 `json:"val_masked_loss,omitempty"` // objective "both": the masked objective's validation loss

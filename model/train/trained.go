@@ -194,12 +194,16 @@ type EvalOptions struct {
 
 // EvalResult is what Evaluate measured.
 type EvalResult struct {
-	Data       string       `json:"data"`
-	Task       string       `json:"task"`
-	Loss       float64      `json:"loss"`                 // mean cross-entropy, nats per target
-	Perplexity float64      `json:"perplexity,omitempty"` // exp(loss), language modelling
-	Targets    int          `json:"targets"`              // tokens or labels scored
-	Report     *ClassReport `json:"classification_report,omitempty"`
+	Data       string  `json:"data"`
+	Task       string  `json:"task"`
+	Loss       float64 `json:"loss"`                 // mean cross-entropy, nats per target
+	Perplexity float64 `json:"perplexity,omitempty"` // exp(loss), language modelling
+	// UnigramLoss is the baseline of report.json's unigram_val_loss on the
+	// same targets, when the data is a corpus build (whose training split
+	// gives the frequencies).
+	UnigramLoss float64      `json:"unigram_loss,omitempty"`
+	Targets     int          `json:"targets"` // tokens or labels scored
+	Report      *ClassReport `json:"classification_report,omitempty"`
 }
 
 // Evaluate scores the model on validation data.
@@ -247,7 +251,7 @@ func (t *Trained) Evaluate(o EvalOptions) (*EvalResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &EvalResult{Data: data, Task: task, Loss: ev.Loss, Targets: ev.Targets, Report: ev.Report}
+	res := &EvalResult{Data: data, Task: task, Loss: ev.Loss, Targets: ev.Targets, Report: ev.Report, UnigramLoss: ev.Baseline}
 	if ev.Report == nil {
 		res.Perplexity = math.Exp(ev.Loss)
 	}
@@ -282,10 +286,14 @@ func (t *Trained) defaultData(data, task string) (string, error) {
 // streamData is language-modelling validation data: a corpus build's val
 // split or a text file.
 func (t *Trained) streamData(path string, cfg *Config, maxTokens int64) (dataset, error) {
-	var val []uint16
+	var train, val []uint16
 	var err error
 	if st, serr := os.Stat(path); serr == nil && st.IsDir() {
-		_, val, err = readCorpus(path, t.vocab)
+		// The training split gives the unigram baseline; it is read only
+		// for that.
+		if train, err = readSplit(path, "train", t.vocab); err == nil {
+			val, err = readSplit(path, "val", t.vocab)
+		}
 	} else if strings.HasSuffix(path, ".jsonl") {
 		return nil, fmt.Errorf("%s is labelled data; language modelling is evaluated on a corpus directory or a text file (or pass --task)", path)
 	} else {
@@ -294,7 +302,11 @@ func (t *Trained) streamData(path string, cfg *Config, maxTokens int64) (dataset
 	if err != nil {
 		return nil, err
 	}
-	return newLMData(nil, firstN(val, maxTokens), cfg, t.Model.Config.V, t.Tokenizer.VocabSize())
+	d, err := newLMData(nil, firstN(val, maxTokens), cfg, t.Model.Config.V, t.Tokenizer.VocabSize())
+	if err == nil && train != nil {
+		d.base = tokenUnigram(train, t.Model.Config.V)
+	}
+	return d, err
 }
 
 // labelledData is a head's validation data.

@@ -551,7 +551,7 @@ func (r *runner) validate() (bool, error) {
 	st.ValLoss, st.Baseline = ev.Loss, ev.Baseline
 	st.LossSum, st.LossSteps = 0, 0
 	st.WallSeconds = r.wall0 + r.now().Sub(r.start).Seconds()
-	p := CurvePoint{Step: st.Step, Tokens: st.TokensSeen, LR: float64(r.sched.LR(st.Step)), TrainLoss: st.TrainLoss,
+	p := CurvePoint{Step: st.Step, Tokens: st.TokensSeen, LR: r.sched.LR(st.Step), TrainLoss: st.TrainLoss,
 		ValLoss: ev.Loss, ValMasked: ev.MaskedLoss, WallS: st.WallSeconds}
 	if ev.Report != nil {
 		p.Accuracy, p.MacroF1 = &ev.Report.Accuracy, &ev.Report.MacroAvg.F1
@@ -585,7 +585,7 @@ func (r *runner) showStatus(force bool) {
 	if st.LossSteps > 0 {
 		recent = st.LossSum / float64(st.LossSteps)
 	}
-	r.prog.update(status{Step: st.Step, Total: r.total, Loss: recent, ValLoss: st.ValLoss, BestValLoss: st.Stopper.Best,
+	r.prog.update(status{Step: st.Step, Total: r.total, Loss: recent, ValLoss: st.ValLoss,
 		TokensPerS: r.tokensPerS(), ETA: eta}, force)
 }
 
