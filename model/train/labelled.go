@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/tutor-dev/tutor/model"
@@ -106,9 +105,7 @@ func labelsOf(exs []Example) []string {
 		}
 	}
 	delete(seen, "")
-	labels := sortedKeys(seen)
-	sort.Strings(labels)
-	return labels
+	return sortedKeys(seen)
 }
 
 // encodeExamples turns examples into token ids and label indices. Texts
