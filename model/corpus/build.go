@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tutor-dev/tutor/model/atomicfile"
 	"github.com/tutor-dev/tutor/model/tokenizer"
 )
 
@@ -146,7 +147,7 @@ func Build(opt Options) (*Manifest, error) {
 	if err := b.describeFiles(m); err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(staging, ManifestFile), m.JSON()); err != nil {
+	if err := atomicfile.Write(filepath.Join(staging, ManifestFile), m.JSON()); err != nil {
 		return nil, err
 	}
 	return m, b.publish(m)
@@ -276,7 +277,7 @@ func (b *builder) writeTexts() error {
 			}
 			buf.WriteByte('\n')
 		}
-		if err := writeFileAtomic(filepath.Join(b.staging, s.name), buf.Bytes()); err != nil {
+		if err := atomicfile.Write(filepath.Join(b.staging, s.name), buf.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -299,7 +300,7 @@ func (b *builder) tokenizer() (*tokenizer.Tokenizer, []byte, TokenizerInfo, erro
 		}
 		fmt.Fprintf(b.opt.Log, "tokenizer: using %s (V=%d)\n", path, tok.VocabSize())
 		info := tokenizerInfo(tok, data, "loaded from "+filepath.ToSlash(path))
-		return tok, data, info, writeFileAtomic(filepath.Join(b.staging, TokenizerFile), data)
+		return tok, data, info, atomicfile.Write(filepath.Join(b.staging, TokenizerFile), data)
 	}
 	tok, err := b.trainTokenizer()
 	if err != nil {
@@ -310,7 +311,7 @@ func (b *builder) tokenizer() (*tokenizer.Tokenizer, []byte, TokenizerInfo, erro
 		return nil, nil, TokenizerInfo{}, err
 	}
 	info := tokenizerInfo(tok, buf.Bytes(), "trained on "+TrainText)
-	return tok, buf.Bytes(), info, writeFileAtomic(filepath.Join(b.staging, TokenizerFile), buf.Bytes())
+	return tok, buf.Bytes(), info, atomicfile.Write(filepath.Join(b.staging, TokenizerFile), buf.Bytes())
 }
 
 func tokenizerInfo(tok *tokenizer.Tokenizer, data []byte, from string) TokenizerInfo {

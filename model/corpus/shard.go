@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+
+	"github.com/tutor-dev/tutor/model/atomicfile"
 )
 
 // The shard format; the package comment lays it out.
@@ -104,7 +106,7 @@ func WriteShard(path string, h ShardHeader, tokens []uint16) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, b)
+	return atomicfile.Write(path, b)
 }
 
 // ReadShard reads and checks one shard file.
@@ -169,25 +171,4 @@ func ReadSplit(dir, split string) (ShardHeader, []uint16, error) {
 	}
 	all.Tokens = int64(len(stream))
 	return all, stream, nil
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

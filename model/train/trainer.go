@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tutor-dev/tutor/model"
+	"github.com/tutor-dev/tutor/model/atomicfile"
 )
 
 // Options are the choices of one invocation; the run itself is described
@@ -225,7 +226,7 @@ func (r *runner) fresh() error {
 	r.adam = model.AdamW{Beta1: float32(*r.cfg.Beta1), Beta2: float32(*r.cfg.Beta2), Eps: 1e-8, WeightDecay: float32(*r.cfg.WeightDecay)}
 	r.st = runState{Fingerprint: r.cfg.fingerprint(),
 		Stopper: model.EarlyStopping{Patience: r.cfg.Patience, MinDelta: r.cfg.MinDelta}}
-	return writeFileAtomic(filepath.Join(r.opt.Out, TokenizerFile), r.vocab.data)
+	return atomicfile.Write(filepath.Join(r.opt.Out, TokenizerFile), r.vocab.data)
 }
 
 // chooseLabels fixes the head's labels: the config's, or those of the
