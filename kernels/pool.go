@@ -23,14 +23,20 @@ type task interface {
 // op up.
 //
 // The claim counter holds the round number in its high 32 bits and the
-// next job in its low 32 bits. A helper that wakes late, after its round
-// has ended, fails to claim (the round no longer matches) and never reads a
-// later round's task before holding one of its jobs.
+// number of the round's jobs not yet claimed in its low 32 bits; a claim
+// takes job jobs-left. Whether a job is left is read from that one word,
+// never from the job count: a helper that compared the old round's next
+// job with the count of a round still being set up (the count is stored
+// before the counter) could claim a job that was not there, run a job of
+// the new round twice and end that round early. A helper that wakes late,
+// after its round has ended, finds no job left or fails to claim (the
+// round no longer matches) and never reads a later round's task before
+// holding one of its jobs.
 type workerPool struct {
 	mu      sync.Mutex // held by the op using the pool, for its whole run
 	workers int
 	wake    []chan struct{} // one per helper goroutine (workers 1..n-1)
-	claims  atomic.Uint64   // round<<32 | next job
+	claims  atomic.Uint64   // round<<32 | jobs not yet claimed
 	done    atomic.Int64    // jobs of this round completed
 	finish  chan struct{}   // signalled by a helper that completes a round's last job
 	jobs    atomic.Int64    // jobs in this round
@@ -89,16 +95,17 @@ func (p *workerPool) serve(w int) {
 func (p *workerPool) drain(round uint64, w int) (last bool) {
 	for {
 		c := p.claims.Load()
-		if c>>32 != round || int64(c&0xffffffff) >= p.jobs.Load() {
+		left := int64(c & 0xffffffff)
+		if c>>32 != round || left == 0 {
 			return false
 		}
-		if !p.claims.CompareAndSwap(c, c+1) {
+		if !p.claims.CompareAndSwap(c, c-1) {
 			continue
 		}
 		// Holding a job of this round, the round cannot end, so its task
 		// and job count stay put until the job is counted done.
 		jobs := p.jobs.Load()
-		p.current.run(int(c&0xffffffff), w)
+		p.current.run(int(jobs-left), w)
 		if p.done.Add(1) == jobs {
 			return true
 		}
@@ -106,7 +113,8 @@ func (p *workerPool) drain(round uint64, w int) (last bool) {
 }
 
 // parallel runs jobs 0..jobs-1 of t and returns when all are done. The
-// caller must hold the pool (lockPool).
+// caller must hold the pool (lockPool). jobs must be below 1<<32 (the ops
+// ask for at most a few thousand).
 func (p *workerPool) parallel(jobs int, t task) {
 	if jobs <= 0 {
 		return
@@ -121,7 +129,7 @@ func (p *workerPool) parallel(jobs int, t task) {
 	p.current = t
 	p.jobs.Store(int64(jobs))
 	p.done.Store(0)
-	p.claims.Store(round << 32) // publishes the task: helpers claim through this
+	p.claims.Store(round<<32 | uint64(jobs)) // publishes the task: helpers claim through this
 	for w := 1; w < min(p.workers, jobs); w++ {
 		select {
 		case p.wake[w] <- struct{}{}:

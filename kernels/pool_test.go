@@ -1,10 +1,15 @@
 package kernels
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tutor-dev/tutor/kernels/ref"
 )
@@ -94,4 +99,132 @@ func TestConcurrentCallers(t *testing.T) {
 			t.Errorf("caller %d: %s", g, e)
 		}
 	}
+}
+
+// countingTask records, per job, how many times it ran, and how many jobs
+// are running at any moment.
+type countingTask struct {
+	runs     []atomic.Int32
+	inFlight atomic.Int32
+}
+
+func (c *countingTask) run(job, worker int) {
+	c.inFlight.Add(1)
+	c.runs[job].Add(1)
+	c.inFlight.Add(-1)
+}
+
+// TestPoolRoundsDoNotOverlap runs many short rounds of varying job counts
+// on a pool of more workers than cores, so that helpers are often
+// descheduled between reading the claim counter and claiming. Every job of
+// a round must run exactly once, and parallel must return only once none
+// is still running: a helper that claims a job of a round that is being
+// set up would run a job twice, end a round early or leave a stale finish
+// signal that ends the next one early.
+func TestPoolRoundsDoNotOverlap(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	var p workerPool
+	p.start()
+	defer p.stop()
+	task := &countingTask{runs: make([]atomic.Int32, 64)}
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for round := 0; time.Now().Before(deadline); round++ {
+		jobs := 2 + round%len(task.runs[2:]) // rising counts, then a drop
+		p.parallel(jobs, task)
+		if n := task.inFlight.Load(); n != 0 {
+			t.Fatalf("round %d (%d jobs): parallel returned with %d jobs still running", round, jobs, n)
+		}
+		for j := range task.runs[:jobs] {
+			if n := task.runs[j].Swap(0); n != 1 {
+				t.Fatalf("round %d (%d jobs): job %d ran %d times", round, jobs, j, n)
+			}
+		}
+	}
+}
+
+// stop ends a test pool's helper goroutines.
+func (p *workerPool) stop() {
+	for _, wake := range p.wake[1:] {
+		close(wake)
+	}
+}
+
+// TestConcurrentProductsOfDifferentShapes has several goroutines run
+// matmuls of different shapes, forward and backward, back to back for a
+// while: products of different sizes and job counts follow each other on
+// the pool, and a job run twice or a round ended early shows as a wrong
+// sum (the backward products add into their outputs) or as an index out
+// of range in a straggler reading the next product.
+func TestConcurrentProductsOfDifferentShapes(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
+	shapes := [][4]int{ // B, T, C, OC
+		{1, 5, 64, 64}, {2, 33, 48, 96}, {1, 130, 32, 40}, {3, 17, 64, 192}, {1, 2, 64, 512}, {2, 64, 16, 8},
+	}
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	var wg sync.WaitGroup
+	errs := make([]string, len(shapes))
+	for g, s := range shapes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[g] = hammerMatmul(uint64(g), s[0], s[1], s[2], s[3], deadline)
+		}()
+	}
+	wg.Wait()
+	for g, e := range errs {
+		if e != "" {
+			t.Errorf("shape %v: %s", shapes[g], e)
+		}
+	}
+}
+
+// hammerMatmul runs MatmulForward and MatmulBackward at one shape until the
+// deadline and describes the first result that differs from the
+// reference's.
+func hammerMatmul(seed uint64, B, T, C, OC int, deadline time.Time) string {
+	rng := rand.New(rand.NewPCG(seed, 11))
+	BT := B * T
+	inp, weight, bias := randomSlice(rng, BT*C, 1), randomSlice(rng, OC*C, 1), randomSlice(rng, OC, 1)
+	dout := randomSlice(rng, BT*OC, 1)
+	grads0 := [3][]float32{randomSlice(rng, BT*C, 1), randomSlice(rng, OC*C, 1), randomSlice(rng, OC, 1)}
+	out, wantOut := make([]float32, BT*OC), make([]float32, BT*OC)
+	ref.MatmulForward(wantOut, inp, weight, bias, B, T, C, OC)
+	var grads, want [3][]float32
+	for i := range grads0 {
+		grads[i], want[i] = make([]float32, len(grads0[i])), slices.Clone(grads0[i])
+	}
+	ref.MatmulBackward(want[0], want[1], want[2], dout, inp, weight, B, T, C, OC)
+	for time.Now().Before(deadline) {
+		MatmulForward(out, inp, weight, bias, B, T, C, OC)
+		if e := differs("out", out, wantOut); e != "" {
+			return e
+		}
+		for i := range grads {
+			copy(grads[i], grads0[i])
+		}
+		MatmulBackward(grads[0], grads[1], grads[2], dout, inp, weight, B, T, C, OC)
+		for i, name := range []string{"dinp", "dweight", "dbias"} {
+			if e := differs(name, grads[i], want[i]); e != "" {
+				return e
+			}
+		}
+	}
+	return ""
+}
+
+// differs describes the first element of got that is further from want
+// than float32 rounding of these short sums can explain (1e-3 of the
+// output's root mean square), or returns "".
+func differs(name string, got, want []float32) string {
+	var ss float64
+	for _, w := range want {
+		ss += float64(w) * float64(w)
+	}
+	tol := 1e-3 * math.Sqrt(ss/float64(len(want)))
+	for i := range got {
+		if d := math.Abs(float64(got[i] - want[i])); d > tol {
+			return fmt.Sprintf("%s[%d] = %v, want %v", name, i, got[i], want[i])
+		}
+	}
+	return ""
 }
