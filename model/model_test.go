@@ -195,12 +195,25 @@ func TestForwardAndLogitsDoNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	cls := randomBatch(rng, cfg, TaskClassify, 1, 8, nil)
-	for name, f := range map[string]func(){
-		"Forward":     func() { mustForward(t, m, b) },
-		"Backward":    func() { _ = m.Backward() },
-		"Logits":      func() { l, _ := m.Logits(ctx); s.Next(l) },
-		"ClassLogits": func() { _, _ = m.ClassLogits(cls.Tokens) },
-	} {
+	// In a fixed order, and Backward always right after its Forward: a
+	// Backward without one returns an error (which allocates) instead of
+	// running the pass this test is about.
+	steps := []struct {
+		name string
+		f    func()
+	}{
+		{"Forward", func() { mustForward(t, m, b) }},
+		{"Forward+Backward", func() {
+			mustForward(t, m, b)
+			if err := m.Backward(); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"Logits", func() { l, _ := m.Logits(ctx); s.Next(l) }},
+		{"ClassLogits", func() { _, _ = m.ClassLogits(cls.Tokens) }},
+	}
+	for _, step := range steps {
+		name, f := step.name, step.f
 		// The kernels' per-worker scratch grows the first time a worker
 		// gets the largest job, and which worker gets which job varies
 		// from call to call: warm every worker up before counting.
