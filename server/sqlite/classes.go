@@ -168,23 +168,7 @@ func (db *DB) SignUpStudent(ctx context.Context, u *server.User, passwordHash st
 
 // queryClasses runs a query selecting classColumns and collects the rows.
 func (db *DB) queryClasses(ctx context.Context, what, query string, args ...any) ([]server.Class, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	defer rows.Close()
-	classes := []server.Class{}
-	for rows.Next() {
-		c, err := scanClass(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-		}
-		classes = append(classes, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	return classes, nil
+	return queryAll(ctx, db, what, scanClass, query, args...)
 }
 
 func scanClass(row rowScanner) (server.Class, error) {

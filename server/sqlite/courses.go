@@ -61,22 +61,12 @@ func (db *DB) Course(ctx context.Context, id string) (course.Pack, error) {
 
 // ListCourses returns a summary of every course, by title.
 func (db *DB) ListCourses(ctx context.Context) ([]course.Summary, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, title, target_lang, source_lang, description, units, items
+	return queryAll(ctx, db, "list courses", scanSummary, `SELECT id, title, target_lang, source_lang, description, units, items
 		FROM courses ORDER BY title, id`)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: list courses: %w", err)
-	}
-	defer rows.Close()
-	list := []course.Summary{}
-	for rows.Next() {
-		var s course.Summary
-		if err := rows.Scan(&s.ID, &s.Title, &s.TargetLang, &s.SourceLang, &s.Description, &s.Units, &s.Items); err != nil {
-			return nil, fmt.Errorf("sqlite: list courses: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list courses: %w", err)
-	}
-	return list, nil
+}
+
+func scanSummary(row rowScanner) (course.Summary, error) {
+	var s course.Summary
+	err := row.Scan(&s.ID, &s.Title, &s.TargetLang, &s.SourceLang, &s.Description, &s.Units, &s.Items)
+	return s, err
 }

@@ -99,24 +99,8 @@ func checkReview(e api.ReviewEvent) error {
 // Reviews returns a user's review log ordered by (answered_at, id), so that
 // replaying it gives the same learner state every time. Times are in UTC.
 func (db *DB) Reviews(ctx context.Context, userID int64) ([]api.ReviewEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, device_id, course_id, item_id, answer, correct,
+	return queryAll(ctx, db, fmt.Sprintf("reviews of user %d", userID), scanReview, `SELECT id, device_id, course_id, item_id, answer, correct,
 		rating, answered_at, duration_ms FROM reviews WHERE user_id = ? ORDER BY answered_at, id`, userID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: reviews of user %d: %w", userID, err)
-	}
-	defer rows.Close()
-	log := []api.ReviewEvent{}
-	for rows.Next() {
-		e, err := scanReview(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: reviews of user %d: %w", userID, err)
-		}
-		log = append(log, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: reviews of user %d: %w", userID, err)
-	}
-	return log, nil
 }
 
 func scanReview(row rowScanner) (api.ReviewEvent, error) {

@@ -241,6 +241,28 @@ type rowScanner interface {
 	Scan(dest ...any) error
 }
 
+// queryAll runs a read query and collects every row with scan; what names
+// the query in errors. The result is never nil, so it encodes as [].
+func queryAll[T any](ctx context.Context, db *DB, what string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer rows.Close()
+	all := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		all = append(all, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return all, nil
+}
+
 // mustAffectOne turns "no row matched" into notFound.
 func mustAffectOne(res sql.Result, notFound error) error {
 	n, err := res.RowsAffected()

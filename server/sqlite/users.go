@@ -138,23 +138,7 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 
 // queryUsers runs a query selecting userColumns and collects the rows.
 func (db *DB) queryUsers(ctx context.Context, what, query string, args ...any) ([]server.User, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	defer rows.Close()
-	users := []server.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	return users, nil
+	return queryAll(ctx, db, what, func(r rowScanner) (server.User, error) { return scanUser(r) }, query, args...)
 }
 
 // scanUser reads userColumns, then any extra columns into extra.
