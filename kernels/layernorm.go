@@ -85,12 +85,12 @@ func (t *layerNormTask) run(job, worker int) {
 	}
 }
 
-// layerNormRow normalises one row and returns its mean and rstd. The two
+// layerNormRowGo normalises one row and returns its mean and rstd. The two
 // reductions over the row are taken in float64: a row whose values are
 // close together has a small variance, and float32 sums would lose most of
 // its digits (rstd, and so every output, would inherit the error). They
 // cost little next to reading and writing the row.
-func layerNormRow(out, x, weight, bias []float32) (mean, rstd float32) {
+func layerNormRowGo(out, x, weight, bias []float32) (mean, rstd float32) {
 	n := float64(len(x))
 	var total float64
 	for _, v := range x {

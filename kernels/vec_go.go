@@ -12,3 +12,6 @@ func scale(alpha float32, x []float32)                   { scaleGo(alpha, x) }
 func geluForwardRange(out, inp []float32)                { geluForwardGo(out, inp) }
 func geluBackwardRange(dinp, inp, dout []float32)        { geluBackwardGo(dinp, inp, dout) }
 func softmaxBackwardRow(d, a []float32, mean, s float32) { softmaxBackwardRowGo(d, a, mean, s) }
+func layerNormRow(out, x, weight, bias []float32) (mean, rstd float32) {
+	return layerNormRowGo(out, x, weight, bias)
+}
