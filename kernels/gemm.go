@@ -437,9 +437,10 @@ func (pr *product) transposedTile(i, j, from, to int, overwrite bool, scratch []
 		if pr.bias != nil {
 			copy(b[:], pr.bias[i:i+mr])
 		}
-		for jj := range s0 {
-			s0[jj], s1[jj], s2[jj], s3[jj] = b[0], b[1], b[2], b[3]
-		}
+		fillConst(s0, b[0])
+		fillConst(s1, b[1])
+		fillConst(s2, b[2])
+		fillConst(s3, b[3])
 	} else {
 		for jj := range s0 {
 			c := pr.c[(j+jj)*pr.ldc+i:][:mr]
@@ -449,9 +450,23 @@ func (pr *product) transposedTile(i, j, from, to int, overwrite bool, scratch []
 	if from < to {
 		pr.kernel(i, j, from, to, scratch, nr, worker)
 	}
+	storeColumns4(pr.c[j*pr.ldc+i:], pr.ldc, s0, s1, s2, s3)
+}
+
+// storeColumns4Go writes the four rows s0..s3 as columns: c[jj*ldc+r] is
+// row r's element jj.
+func storeColumns4Go(c []float32, ldc int, s0, s1, s2, s3 []float32) {
+	s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
 	for jj := range s0 {
-		c := pr.c[(j+jj)*pr.ldc+i:][:mr]
-		c[0], c[1], c[2], c[3] = s0[jj], s1[jj], s2[jj], s3[jj]
+		col := c[jj*ldc:][:mr]
+		col[0], col[1], col[2], col[3] = s0[jj], s1[jj], s2[jj], s3[jj]
+	}
+}
+
+// fillConstGo sets every element of dst to v.
+func fillConstGo(dst []float32, v float32) {
+	for i := range dst {
+		dst[i] = v
 	}
 }
 

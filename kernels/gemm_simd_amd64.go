@@ -97,3 +97,53 @@ func addRow8x2(row []float32, lo, hi archsimd.Float32x8) {
 	lo.Add(archsimd.LoadFloat32x8Slice(row[0:8])).StoreSlice(row[0:8])
 	hi.Add(archsimd.LoadFloat32x8Slice(row[8:16])).StoreSlice(row[8:16])
 }
+
+// fillConst is fillConstGo sixteen lanes at a time.
+func fillConst(dst []float32, v float32) {
+	if !hasAVX512 {
+		fillConstGo(dst, v)
+		return
+	}
+	vv := archsimd.BroadcastFloat32x16(v)
+	for i := 0; i < len(dst); i += 16 {
+		vv.StoreSlicePart(dst[i:])
+	}
+}
+
+// Lane orders for the 4×4 transpose in storeColumns4: the first pair
+// interleaves the low or high halves of two rows, the second joins the
+// low or high pairs of two interleaved vectors.
+var (
+	interleaveLo = [4]uint32{0, 4, 1, 5}
+	interleaveHi = [4]uint32{2, 6, 3, 7}
+	joinLo       = [4]uint32{0, 1, 4, 5}
+	joinHi       = [4]uint32{2, 3, 6, 7}
+)
+
+// storeColumns4 is storeColumns4Go transposing four columns at a time in
+// registers, instead of moving sixteen single floats.
+func storeColumns4(c []float32, ldc int, s0, s1, s2, s3 []float32) {
+	if !hasAVX512 {
+		storeColumns4Go(c, ldc, s0, s1, s2, s3)
+		return
+	}
+	s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+	il, ih := archsimd.LoadUint32x4(&interleaveLo), archsimd.LoadUint32x4(&interleaveHi)
+	jl, jh := archsimd.LoadUint32x4(&joinLo), archsimd.LoadUint32x4(&joinHi)
+	jj := 0
+	for ; jj+4 <= len(s0); jj += 4 {
+		r0 := archsimd.LoadFloat32x4Slice(s0[jj : jj+4])
+		r1 := archsimd.LoadFloat32x4Slice(s1[jj : jj+4])
+		r2 := archsimd.LoadFloat32x4Slice(s2[jj : jj+4])
+		r3 := archsimd.LoadFloat32x4Slice(s3[jj : jj+4])
+		t0, t1 := r0.ConcatPermute(r1, il), r0.ConcatPermute(r1, ih) // a0 b0 a1 b1, a2 b2 a3 b3
+		u0, u1 := r2.ConcatPermute(r3, il), r2.ConcatPermute(r3, ih) // c0 d0 c1 d1, c2 d2 c3 d3
+		t0.ConcatPermute(u0, jl).StoreSlice(c[jj*ldc:][:4])
+		t0.ConcatPermute(u0, jh).StoreSlice(c[(jj+1)*ldc:][:4])
+		t1.ConcatPermute(u1, jl).StoreSlice(c[(jj+2)*ldc:][:4])
+		t1.ConcatPermute(u1, jh).StoreSlice(c[(jj+3)*ldc:][:4])
+	}
+	if jj < len(s0) {
+		storeColumns4Go(c[jj*ldc:], ldc, s0[jj:], s1[jj:], s2[jj:], s3[jj:])
+	}
+}

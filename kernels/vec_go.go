@@ -15,3 +15,8 @@ func softmaxBackwardRow(d, a []float32, mean, s float32) { softmaxBackwardRowGo(
 func layerNormRow(out, x, weight, bias []float32) (mean, rstd float32) {
 	return layerNormRowGo(out, x, weight, bias)
 }
+
+func fillConst(dst []float32, v float32) { fillConstGo(dst, v) }
+func storeColumns4(c []float32, ldc int, s0, s1, s2, s3 []float32) {
+	storeColumns4Go(c, ldc, s0, s1, s2, s3)
+}
