@@ -23,13 +23,7 @@ func GeluForward(out, inp []float32, N int) {
 	dims(N, 0, 0, 0)
 	need(out, N)
 	need(inp, N)
-	p := lockPool()
-	defer p.unlock()
-	t := &elemJob
-	*t = elemTask{op: geluForwardOp, out: out[:N], a: inp[:N]}
-	t.jobs, t.size = chunks(N, 4*p.workers, elemChunk)
-	p.parallel(t.jobs, t)
-	*t = elemTask{}
+	runElementwise(elemTask{op: geluForwardOp, out: out[:N], a: inp[:N]}, N)
 }
 
 // GeluBackward adds dout times GELU's derivative into dinp, as
@@ -40,13 +34,7 @@ func GeluBackward(dinp, inp, dout []float32, N int) {
 	need(dinp, N)
 	need(inp, N)
 	need(dout, N)
-	p := lockPool()
-	defer p.unlock()
-	t := &elemJob
-	*t = elemTask{op: geluBackwardOp, out: dinp[:N], a: inp[:N], b: dout[:N]}
-	t.jobs, t.size = chunks(N, 4*p.workers, elemChunk)
-	p.parallel(t.jobs, t)
-	*t = elemTask{}
+	runElementwise(elemTask{op: geluBackwardOp, out: dinp[:N], a: inp[:N], b: dout[:N]}, N)
 }
 
 // ResidualForward adds two streams, as ref.ResidualForward.
@@ -56,13 +44,7 @@ func ResidualForward(out, inp1, inp2 []float32, N int) {
 	need(out, N)
 	need(inp1, N)
 	need(inp2, N)
-	p := lockPool()
-	defer p.unlock()
-	t := &elemJob
-	*t = elemTask{op: residualForwardOp, out: out[:N], a: inp1[:N], b: inp2[:N]}
-	t.jobs, t.size = chunks(N, 4*p.workers, elemChunk)
-	p.parallel(t.jobs, t)
-	*t = elemTask{}
+	runElementwise(elemTask{op: residualForwardOp, out: out[:N], a: inp1[:N], b: inp2[:N]}, N)
 }
 
 // ResidualBackward adds dout into both inputs' gradients, as
@@ -73,13 +55,7 @@ func ResidualBackward(dinp1, dinp2, dout []float32, N int) {
 	need(dinp1, N)
 	need(dinp2, N)
 	need(dout, N)
-	p := lockPool()
-	defer p.unlock()
-	t := &elemJob
-	*t = elemTask{op: residualBackwardOp, out: dinp1[:N], a: dinp2[:N], b: dout[:N]}
-	t.jobs, t.size = chunks(N, 4*p.workers, elemChunk)
-	p.parallel(t.jobs, t)
-	*t = elemTask{}
+	runElementwise(elemTask{op: residualBackwardOp, out: dinp1[:N], a: dinp2[:N], b: dout[:N]}, N)
 }
 
 type elemOp int
@@ -93,6 +69,17 @@ const (
 
 // elemJob is the elementwise op in flight; the pool's lock guards it.
 var elemJob elemTask
+
+// runElementwise runs task over N elements on the pool, in chunks.
+func runElementwise(task elemTask, N int) {
+	p := lockPool()
+	defer p.unlock()
+	t := &elemJob
+	*t = task
+	t.jobs, t.size = chunks(N, 4*p.workers, elemChunk)
+	p.parallel(t.jobs, t)
+	*t = elemTask{}
+}
 
 type elemTask struct {
 	op         elemOp
