@@ -279,3 +279,20 @@ func TestImportsStayInLane(t *testing.T) {
 		}
 	}
 }
+
+// TestModelTreeStaysOffTheServer: no package under model/ (tokenizer,
+// corpus, train, gec, ...) may depend on the server, the app, database/sql
+// or net/http; shared helpers belong under model/ (e.g. model/pkgfetch).
+func TestModelTreeStaysOffTheServer(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./...: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, banned := range []string{"net/http", "database/sql", "github.com/tutor-dev/tutor/server", "github.com/tutor-dev/tutor/app"} {
+			if dep == banned || strings.HasPrefix(dep, banned+"/") {
+				t.Errorf("a package under model/ depends on %s", dep)
+			}
+		}
+	}
+}

@@ -15,8 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tutor-dev/tutor/model/pkgfetch"
 	"github.com/tutor-dev/tutor/model/tokenizer"
-	"github.com/tutor-dev/tutor/server/contentbuild"
 )
 
 // npmPackage writes an npm tarball with the given files into cache, under
@@ -38,7 +38,7 @@ func npmPackage(t *testing.T, cache, name string, files map[string]string) Packa
 	tw.Close()
 	gz.Close()
 	p := Package{Registry: NPM, Name: name, Version: "1.0.0", SHA256: sha(buf.Bytes())}
-	file := contentbuild.Package{Name: p.Name, Version: p.Version}.Tarball()
+	file := pkgfetch.Tarball(p.Name, p.Version)
 	if err := os.WriteFile(filepath.Join(cache, file), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -14,19 +14,19 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/tutor-dev/tutor/server/contentbuild"
+	"github.com/tutor-dev/tutor/model/pkgfetch"
 )
 
 // DefaultCacheDir is where packages are kept between builds; the content
 // builder uses the same one.
-func DefaultCacheDir() string { return contentbuild.DefaultCacheDir() }
+func DefaultCacheDir() string { return pkgfetch.DefaultCacheDir() }
 
 // fetch makes sure p's file is in cache, downloading it when it is not, and
 // checks its SHA-256; it returns the file's path.
 func fetch(p Package, cache string, log io.Writer) (string, error) {
 	switch p.Registry {
 	case NPM:
-		return contentbuild.Fetch(contentbuild.Package{Name: p.Name, Version: p.Version, SHA256: p.SHA256}, cache, log)
+		return pkgfetch.NPM(p.Name, p.Version, p.SHA256, cache, log)
 	case Debian:
 		return fetchDeb(p, cache, log)
 	}
@@ -42,7 +42,7 @@ func debFile(p Package) string {
 
 func fetchDeb(p Package, cache string, log io.Writer) (string, error) {
 	file := filepath.Join(cache, debFile(p))
-	err := contentbuild.FetchPinned(file, "package "+p.String(), "apt-get download", p.SHA256, log,
+	err := pkgfetch.Pinned(file, "package "+p.String(), "apt-get download", p.SHA256, log,
 		func() error { return aptDownload(p, cache) })
 	return file, err
 }
