@@ -16,6 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	wire "github.com/tutor-dev/tutor/app/api"
 	"github.com/tutor-dev/tutor/app/course"
 	"github.com/tutor-dev/tutor/server"
 )
@@ -39,6 +40,10 @@ type Options struct {
 	// LoginRate is how many login attempts one client address may make per
 	// minute (burst and refill); 0 means 10.
 	LoginRate int
+	// Checker serves POST /check and Grader POST /grade; nil answers 503
+	// with how to configure them (the models are optional).
+	Checker Checker
+	Grader  Grader
 }
 
 // Server is the HTTP application. Build it with New; it is an http.Handler.
@@ -51,6 +56,8 @@ type Server struct {
 	metrics *metrics
 	login   *rateLimiter
 	items   itemIndex
+	checker Checker
+	grader  Grader
 	setupMu sync.Mutex // one first-run setup at a time
 }
 
@@ -74,6 +81,8 @@ func New(opts Options) *Server {
 		metrics: newMetrics(),
 		login:   newRateLimiter(opts.LoginRate, time.Minute, opts.Now),
 		items:   itemIndex{courses: map[string]map[string]bool{}},
+		checker: opts.Checker,
+		grader:  opts.Grader,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -130,6 +139,11 @@ func (s *Server) routes(v1 *echo.Group) {
 	authed.add(http.MethodPost, "/sync/reviews", s.syncReviews)
 	authed.add(http.MethodGet, "/reviews", s.listReviews)
 	authed.add(http.MethodGet, "/progress", s.progress)
+
+	// Any signed-in user may ask; the bodies are one text, so small.
+	teaching := authed.with(limitBody(wire.MaxTeachingBody))
+	teaching.add(http.MethodPost, "/check", s.check)
+	teaching.add(http.MethodPost, "/grade", s.grade)
 }
 
 // routeAdder registers routes with a fixed list of route middleware.

@@ -29,6 +29,9 @@ var statusOf = map[string]int{
 	server.ERATELIMIT:    http.StatusTooManyRequests,
 	server.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	server.EINTERNAL:     http.StatusInternalServerError,
+	wire.CodeEmpty:       http.StatusUnprocessableEntity,
+	wire.CodeNotEnglish:  http.StatusUnprocessableEntity,
+	wire.CodeTooLong:     http.StatusRequestEntityTooLarge,
 }
 
 // handleError is the one place where errors become HTTP responses: every
