@@ -128,18 +128,17 @@ func encodeExamples(exs []Example, head string, labels []string, tok *tokenizer.
 	for i, ex := range exs {
 		e := example{tokens: []int32{tokenizer.EndOfText}}
 		if head == HeadTagging {
-			e.tags = []int32{model.IgnoreIndex}
-			for w, word := range strings.Fields(ex.Text) {
+			var firsts []int
+			e.tokens, firsts = EncodeWords(tok, strings.Fields(ex.Text))
+			e.tags = make([]int32, len(e.tokens))
+			fill(e.tags, model.IgnoreIndex)
+			for w, at := range firsts {
 				y, err := lookup(ex.Tags[w], i)
 				if err != nil {
 					return nil, 0, err
 				}
-				if w > 0 {
-					word = " " + word
-				}
-				for k, id := range tok.Encode(word) {
-					e.tokens = append(e.tokens, int32(id))
-					e.tags = append(e.tags, pick(k == 0, y, model.IgnoreIndex))
+				if at >= 0 {
+					e.tags[at] = y
 				}
 			}
 		} else {
@@ -164,11 +163,30 @@ func encodeExamples(exs []Example, head string, labels []string, tok *tokenizer.
 	return out, cut, nil
 }
 
-func pick(cond bool, a, b int32) int32 {
-	if cond {
-		return a
+// EncodeWords is how a tagging model reads words: the end-of-text token,
+// then each word's tokens, every word after the first with a space before
+// it (as the words stand in the text). firsts[w] is the position of word
+// w's first token, where its tag is read; -1 for a word with no token.
+// Training and the grammar checker both encode through here, so that the
+// checker asks the model exactly what it was trained on.
+func EncodeWords(tok *tokenizer.Tokenizer, words []string) (tokens []int32, firsts []int) {
+	tokens = []int32{tokenizer.EndOfText}
+	firsts = make([]int, len(words))
+	var ids []int
+	for w, word := range words {
+		if w > 0 {
+			word = " " + word
+		}
+		ids = tok.AppendEncode(ids[:0], word)
+		firsts[w] = -1
+		if len(ids) > 0 {
+			firsts[w] = len(tokens)
+		}
+		for _, id := range ids {
+			tokens = append(tokens, int32(id))
+		}
 	}
-	return b
+	return tokens, firsts
 }
 
 // labelledData is fine-tuning data: examples padded into batches of B, as

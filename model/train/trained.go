@@ -81,6 +81,16 @@ func Open(dir string, opt OpenOptions) (*Trained, error) {
 	return t, nil
 }
 
+// SeqLen is the sequence length the model was trained at (the run's
+// seq_len), which may be shorter than the positions it has: positions past
+// it were never trained. Without a recorded config it is the model's T.
+func (t *Trained) SeqLen() int {
+	if t.config != nil && t.config.SeqLen > 0 && t.config.SeqLen <= t.Model.Config.T {
+		return t.config.SeqLen
+	}
+	return t.Model.Config.T
+}
+
 // checkpointDir finds the checkpoint a path names: the path itself, or a
 // run directory's best/ or latest/.
 func checkpointDir(dir string) (string, error) {
