@@ -7,6 +7,8 @@
 //	tutor train --config FILE --out DIR          pre-train or fine-tune a model
 //	tutor generate --model DIR [--prompt TEXT]   continue a prompt with a trained model
 //	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
+//	tutor eval gec --model DIR --data PATH       grammar checking scored per error type
+//	tutor check --model DIR                      mark grammar errors in sentences read on stdin
 //	tutor version                                print the build version
 //
 // This package only wires the other packages together.
@@ -34,6 +36,9 @@ Usage:
                                                pre-train or fine-tune a model (docs/TRAINING.md)
   tutor generate --model DIR [--prompt TEXT]   continue a prompt (greedy, or sampled with --temperature)
   tutor eval --model DIR [--data PATH]         validation loss and perplexity, or a head's classification report
+  tutor eval gec --model DIR --data PATH[,PATH...] [--threshold F] [--baseline | --sweep]
+                                               grammar checking: span P, R, F0.5 per error type, on each gold set
+  tutor check [--model DIR] [--threshold F]    mark and explain grammar errors, one JSON line per stdin line
   tutor version                                print the version
 
 Run "tutor COMMAND --help" for a command's flags.
@@ -73,7 +78,12 @@ func run(args []string) error {
 	case "generate":
 		return runGenerate(args[1:])
 	case "eval":
+		if len(args) > 1 && args[1] == "gec" {
+			return runEvalGEC(args[2:])
+		}
 		return runEval(args[1:])
+	case "check":
+		return runCheck(args[1:])
 	case "version":
 		fmt.Println(version)
 		return nil
