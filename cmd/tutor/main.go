@@ -72,6 +72,9 @@ func run(args []string) error {
 		if len(args) > 1 && args[1] == "gec" {
 			return runDataGEC(args[2:])
 		}
+		if len(args) > 1 && args[1] == "grade" {
+			return runDataGrade(args[2:])
+		}
 		return errors.New(`"tutor data" needs a subcommand: content, corpus or gec`)
 	case "train":
 		return runTrain(args[1:])
