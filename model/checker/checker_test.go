@@ -314,3 +314,47 @@ func TestCheckContextStops(t *testing.T) {
 		t.Errorf("CheckContext: %+v, %v", res, err)
 	}
 }
+
+// TestCheckOddTexts runs texts a learner may paste: the answer is a
+// result whose edits make its correction, or an input error, never a
+// failure.
+func TestCheckOddTexts(t *testing.T) {
+	c := openTiny(t, Options{MaxChars: 3000})
+	texts := []string{
+		"She  go\thome   now .",
+		"she go home now",
+		"$START She go home now.",
+		"She go home now.\nShe go home now!  She go home now?",
+		"She go home now 😀 and I ate a apple…",
+		"“She go home now,” he said (twice).",
+		strings.Repeat("x", 2999),
+		strings.Repeat("a!", 1000),
+		strings.Repeat("She go home now. ", 150),
+		"I ate a apple。She go home now。",
+		"Hello\u00a0world\u200b.",
+		"\xff\xfeShe go home now.",
+	}
+	for _, text := range texts {
+		res, err := c.Check(text)
+		if _, ok := IsInputError(err); ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("%.40q: %v", text, err)
+			continue
+		}
+		var edits []gec.Edit
+		for _, e := range res.Edits {
+			edits = append(edits, gec.Edit{Start: e.Start, End: e.End, Replacement: e.Replacement, Type: e.Type})
+		}
+		got, err := gec.Apply(text, edits)
+		if err != nil || got != res.Corrected {
+			t.Errorf("%.40q: the edits give %.60q (%v), corrected is %.60q", text, got, err, res.Corrected)
+		}
+	}
+	// 150 sentences, each in its own chunk, each corrected in place.
+	res, err := c.Check(strings.Repeat("She go home now. ", 150))
+	if err != nil || len(res.Edits) != 150 || res.Corrected != strings.Repeat("She goes home now. ", 150) {
+		t.Errorf("150 sentences: %d edits, %v", len(res.Edits), err)
+	}
+}
