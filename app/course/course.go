@@ -67,6 +67,11 @@ type Item struct {
 
 	Choices []string `json:"choices,omitempty"` // multiple choice
 	Tokens  []string `json:"tokens,omitempty"`  // sentence ordering, in a scrambled order
+
+	// EstimatedLevel is an estimate of how hard the item's English text is
+	// (A1..C2, from model/difficulty), where the pack's builder made one;
+	// Level is the course's own placement of the item.
+	EstimatedLevel string `json:"estimated_level,omitempty"`
 }
 
 // Summary describes a course without its items.

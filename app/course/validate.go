@@ -27,6 +27,10 @@ const (
 // languages and HSK 2.0 levels for Chinese.
 var Levels = []string{"A1", "A2", "B1", "B2", "C1", "C2", "HSK1", "HSK2", "HSK3", "HSK4", "HSK5", "HSK6"}
 
+// EstimatedLevels are the values an item's EstimatedLevel may take when it
+// is present: the CEFR-like levels of model/difficulty.
+var EstimatedLevels = []string{"A1", "A2", "B1", "B2", "C1", "C2"}
+
 // Kinds are the values an item's Kind may take.
 var Kinds = []string{KindVocab, KindCloze, KindTranslate, KindChoice, KindOrder}
 
@@ -242,6 +246,9 @@ func (v *validator) item(path string, it *Item) {
 	}
 	if !contains(Levels, it.Level) {
 		v.add(path, "level", "is %q; use one of %s", clip(it.Level), strings.Join(Levels, ", "))
+	}
+	if it.EstimatedLevel != "" && !contains(EstimatedLevels, it.EstimatedLevel) {
+		v.add(path, "estimated_level", "is %q; use one of %s, or leave it out", clip(it.EstimatedLevel), strings.Join(EstimatedLevels, ", "))
 	}
 	v.list(path, "skills", it.Skills, "an item needs at least one skill tag (e.g. \"vocabulary\")")
 	v.text(path, "prompt", it.Prompt, true)

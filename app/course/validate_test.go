@@ -1,6 +1,7 @@
 package course
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -195,5 +196,33 @@ func TestDecodeRejectsHugePack(t *testing.T) {
 	huge := strings.NewReader(`{"schema":"` + strings.Repeat("x", MaxPackBytes) + `"}`)
 	if _, err := Decode(huge); err == nil || !strings.Contains(err.Error(), "larger than 32 MiB") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestEstimatedLevelIsOptionalAndCEFR(t *testing.T) {
+	p := smallPack(t)
+	items := p.Course.Units[0].Lessons[0].Items
+	items[0].EstimatedLevel = "B2" // a CEFR level: fine
+	items[1].EstimatedLevel = ""   // absent: fine
+	if got := problems(t, p); len(got) != 0 {
+		t.Fatalf("valid estimated levels refused: %q", got)
+	}
+	items[2].EstimatedLevel = "HSK2" // a course level, not an estimate
+	got := problems(t, p)
+	if len(got) != 1 || !strings.Contains(got[0], `field "estimated_level": is "HSK2"; use one of A1, A2, B1, B2, C1, C2`) {
+		t.Fatalf("problems = %q", got)
+	}
+	items[2].EstimatedLevel = "C1"
+	var buf strings.Builder
+	if err := json.NewEncoder(&buf).Encode(p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Decode(strings.NewReader(buf.String()))
+	if err != nil || back.Course.Units[0].Lessons[0].Items[2].EstimatedLevel != "C1" ||
+		back.Course.Units[0].Lessons[0].Items[1].EstimatedLevel != "" {
+		t.Fatalf("round trip lost the estimated level: %v", err)
+	}
+	if strings.Contains(buf.String(), `"estimated_level":""`) {
+		t.Fatal("an absent estimated level must be left out of the JSON")
 	}
 }
