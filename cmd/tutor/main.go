@@ -69,6 +69,9 @@ func run(args []string) error {
 		if len(args) > 1 && args[1] == "corpus" {
 			return runDataCorpus(args[2:])
 		}
+		if len(args) > 1 && args[1] == "difficulty" {
+			return runDataDifficulty(args[2:])
+		}
 		if len(args) > 1 && args[1] == "gec" {
 			return runDataGEC(args[2:])
 		}

@@ -70,9 +70,12 @@ const (
 
 // Options says where to write and where to cache packages.
 type Options struct {
-	Out   string    // output directory, e.g. data/content
-	Cache string    // package cache; DefaultCacheDir() when empty
-	Log   io.Writer // progress; os.Stderr when nil
+	Out   string // output directory, e.g. data/content
+	Cache string // package cache; DefaultCacheDir() when empty
+	// Difficulty is the directory of the difficulty estimator's word table
+	// (DefaultDifficultyDir when empty).
+	Difficulty string
+	Log        io.Writer // progress; os.Stderr when nil
 }
 
 // Report sums up a build.
@@ -91,12 +94,19 @@ func Build(opt Options) (Report, error) {
 	if opt.Cache == "" {
 		opt.Cache = DefaultCacheDir()
 	}
+	g, err := loadGrader(opt.Difficulty)
+	if err != nil {
+		return Report{}, err
+	}
 	src, err := load(opt.Cache, opt.Log)
 	if err != nil {
 		return Report{}, err
 	}
 	fmt.Fprintln(opt.Log, "building English for Chinese speakers")
-	en, enNotes := buildEnglish(src)
+	en, enNotes, err := buildEnglish(src, g)
+	if err != nil {
+		return Report{}, fmt.Errorf("estimating the English items' levels (a builder bug): %w", err)
+	}
 	fmt.Fprintln(opt.Log, "building Chinese HSK 1–3")
 	zh, zhNotes := buildHSK(src)
 	files := map[string][]byte{}
@@ -110,7 +120,7 @@ func Build(opt Options) (Report, error) {
 		}
 		files[name] = b
 	}
-	files[ProvenanceFile] = provenance(en, zh, enNotes, zhNotes)
+	files[ProvenanceFile] = provenance(en, zh, enNotes, zhNotes, levelCounts(en.Course, g.tableSHA))
 	if err := writeAll(opt.Out, files); err != nil {
 		return Report{}, err
 	}

@@ -266,7 +266,7 @@ func TestBuildReproducesCommittedPacks(t *testing.T) {
 		}
 	}
 	out := t.TempDir()
-	if _, err := Build(Options{Out: out, Cache: cache, Log: io.Discard}); err != nil {
+	if _, err := Build(Options{Out: out, Cache: cache, Log: io.Discard, Difficulty: filepath.Join("..", "..", DefaultDifficultyDir)}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{EnglishFile, HSKFile, ProvenanceFile} {

@@ -589,8 +589,9 @@ func phraseLesson(key string, taught map[string]*enWord) (int, bool) {
 	return lesson, content >= 2
 }
 
-// buildEnglish makes the English for Chinese speakers pack.
-func buildEnglish(src *sources) (*course.Pack, []string) {
+// buildEnglish makes the English for Chinese speakers pack; g estimates
+// each item's level and orders the items of a lesson from easy to hard.
+func buildEnglish(src *sources, g *grader) (*course.Pack, []string, error) {
 	inv := invertCedict(src.cedict, src.zhFreq, src.pinlu)
 	words := chooseEnglishWords(src, inv)
 	phrases := choosePhrases(src, words)
@@ -631,9 +632,12 @@ func buildEnglish(src *sources) (*course.Pack, []string) {
 				Title: fmt.Sprintf("Unit %d · 第%d单元: words %d–%d (%s)", unit+1, unit+1, first, last, englishLevel(first-1)),
 			})
 		}
-		var names []string
+		var names []string // the lesson's first three words, in frequency order
 		for _, it := range items[:min(3, len(items))] {
 			names = append(names, it.Word)
+		}
+		if err := g.gradeLesson(items); err != nil {
+			return nil, nil, err
 		}
 		c.Units[unit].Lessons = append(c.Units[unit].Lessons, course.Lesson{
 			ID:    fmt.Sprintf("en-u%02d-l%02d", unit+1, li%(wordsPerUnit/wordsPerLesson)+1),
@@ -645,7 +649,7 @@ func buildEnglish(src *sources) (*course.Pack, []string) {
 		fmt.Sprintf("%d vocabulary cards, %d gap-fill (cloze) exercises, %d phrase translations, %d units of %d words, lessons of %d words.",
 			len(words), len(clozes), nTrans, len(c.Units), wordsPerUnit, wordsPerLesson),
 	}
-	return &course.Pack{Schema: course.SchemaVersion, Course: c}, notes
+	return &course.Pack{Schema: course.SchemaVersion, Course: c}, notes, nil
 }
 
 func wordLesson(words []*enWord, word string) int {

@@ -10,7 +10,7 @@ import (
 
 // provenance writes PROVENANCE.md: where every part of the packs came from,
 // under which licence, and the licence of the packs themselves.
-func provenance(en, zh *course.Pack, enNotes, zhNotes []string) []byte {
+func provenance(en, zh *course.Pack, enNotes, zhNotes []string, enLevels string) []byte {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	p("# Starter content packs: provenance and licence")
@@ -81,9 +81,16 @@ func provenance(en, zh *course.Pack, enNotes, zhNotes []string) []byte {
 	p("- **Structure and levels.** Units of %d words in frequency order, lessons of %d words (cards, then their", wordsPerUnit, wordsPerLesson)
 	p("  gap-fills, then phrases). No CEFR list is packaged, so levels follow frequency rank: 1–120 A1,")
 	p("  121–300 A2, 301–540 B1, the rest B2.")
+	p("- **Estimated level and order within a lesson.** Each item's English (the card's word, the gap-fill")
+	p("  sentence with its answer, the phrase) gets `estimated_level` from `model/difficulty` (word rarity in")
+	p("  data/difficulty/words.tsv, sentence length, clause markers; docs/DIFFICULTY.md). Within a lesson the")
+	p("  cards, then the gap-fills, then the phrases are each ordered from the lowest score to the highest")
+	p("  (equal scores keep frequency order), so a word's card still comes before the sentences that use it.")
+	p("  Lesson titles name the lesson's three most frequent words.")
 	for _, n := range enNotes {
 		p("- **Counts.** %s", n)
 	}
+	p("- **Levels.** %s", enLevels)
 	p("")
 	p("## How `%s` is made", HSKFile)
 	p("")
