@@ -16,7 +16,7 @@ const (
 // Limits of one teaching request. MaxCheckRunes is counted in characters
 // (Unicode code points), as the edit offsets are.
 const (
-	MaxCheckRunes   = 1000 // text of one check; also exercise, answer and each reference of a grade
+	MaxCheckRunes   = 2000 // text of one check; also exercise, answer and each reference of a grade (the grader takes less)
 	MaxReferences   = 20   // reference answers of one grade
 	MaxTeachingBody = 16 << 10
 )
@@ -40,14 +40,14 @@ type CheckResult struct {
 // type (article, tense, spelling, ...) and why, in the learner's language
 // and in English, with an example.
 type CheckEdit struct {
-	Start         int     `json:"start"`
-	End           int     `json:"end"`
-	Replacement   string  `json:"replacement"`
-	Type          string  `json:"type"`
-	ExplanationZH string  `json:"explanation_zh"`
-	ExplanationEN string  `json:"explanation_en"`
-	Example       Example `json:"example"`
-	Confidence    float64 `json:"confidence"`
+	Start         int      `json:"start"`
+	End           int      `json:"end"`
+	Replacement   string   `json:"replacement"`
+	Type          string   `json:"type"`
+	ExplanationZH string   `json:"explanation_zh"`
+	ExplanationEN string   `json:"explanation_en"`
+	Example       *Example `json:"example,omitempty"` // nil when the explanation has none
+	Confidence    float64  `json:"confidence"`        // the model's probability of the edit
 }
 
 // Example shows the rule of an edit on another sentence.
@@ -73,7 +73,7 @@ const (
 
 // GradeResult is the grade, the model's probability of it, every grade's
 // probability, and whether the answer equals a reference (then the grade is
-// correct whatever the model says).
+// correct without asking the model).
 type GradeResult struct {
 	Grade      string             `json:"grade"`
 	Confidence float64            `json:"confidence"`

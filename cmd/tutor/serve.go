@@ -15,9 +15,11 @@ import (
 
 	"github.com/tutor-dev/tutor/app"
 	"github.com/tutor-dev/tutor/data"
+	"github.com/tutor-dev/tutor/model/checker"
 	"github.com/tutor-dev/tutor/server"
 	"github.com/tutor-dev/tutor/server/api"
 	"github.com/tutor-dev/tutor/server/sqlite"
+	"github.com/tutor-dev/tutor/server/teaching"
 )
 
 func runServe(args []string) error {
@@ -27,6 +29,8 @@ func runServe(args []string) error {
 	certFile := fs.String("tls-cert", "", "TLS certificate file (PEM); serves HTTPS with --tls-key")
 	keyFile := fs.String("tls-key", "", "TLS private key file (PEM)")
 	debug := fs.Bool("debug", false, "log every request, not only API calls")
+	var models teachingModels
+	models.flags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +42,13 @@ func runServe(args []string) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	// Models load before anything is written, so a bad model directory
+	// stops the server at once and leaves no trace.
+	opts := api.Options{Logger: log, App: app.Handler(version)}
+	if err := models.load(&opts, log); err != nil {
+		return err
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -56,7 +67,8 @@ func runServe(args []string) error {
 		return fmt.Errorf("cannot listen on %s: %w (is another tutor running? choose another port with --addr)", *addr, err)
 	}
 	tls := *certFile != ""
-	srv := api.New(api.Options{Store: store, Logger: log, App: app.Handler(version), TLS: tls})
+	opts.Store, opts.TLS = store, tls
+	srv := api.New(opts)
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second}
 
@@ -124,6 +136,77 @@ func importStarterPacks(ctx context.Context, store server.Store, log *slog.Logge
 		}
 		sum := p.Course.Summarize()
 		log.Info("starter course imported", "course", sum.ID, "units", sum.Units, "items", sum.Items)
+	}
+	return nil
+}
+
+// teachingModels are the optional models of POST /api/v1/check and
+// /api/v1/grade, as the serve flags name them.
+type teachingModels struct {
+	checkModel, gradeModel string
+	lexicon, explanations  string
+	threshold              float64
+}
+
+func (m *teachingModels) flags(fs *flag.FlagSet) {
+	fs.StringVar(&m.checkModel, "check-model", "", "grammar checker: a tagging model trained by `tutor train` (a checkpoint or run directory); unset, /api/v1/check answers 503")
+	fs.StringVar(&m.gradeModel, "grade-model", "", "answer grader: a classification model trained by `tutor train`; unset, /api/v1/grade answers 503")
+	fs.StringVar(&m.lexicon, "lexicon", "data/errors", "word tables of the grammar checker")
+	fs.StringVar(&m.explanations, "explanations", "data/explain/en-for-zh.json", "explanations of the grammar checker's edits (a file teachers may edit)")
+	fs.Float64Var(&m.threshold, "check-threshold", checker.DefaultThreshold, "least probability of an edit the checker marks (higher: fewer, surer)")
+}
+
+// load opens the models that flags name into opts, once for the server's
+// life (they are safe for concurrent use), and says in the log what is on.
+func (m *teachingModels) load(opts *api.Options, log *slog.Logger) error {
+	if m.checkModel == "" {
+		log.Info("grammar checking is off (POST /api/v1/check answers 503); turn it on with --check-model DIR")
+	} else if err := m.loadChecker(opts, log); err != nil {
+		return err
+	}
+	if m.gradeModel == "" {
+		log.Info("answer grading is off (POST /api/v1/grade answers 503); turn it on with --grade-model DIR")
+	} else if err := m.loadGrader(opts, log); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (m *teachingModels) loadChecker(opts *api.Options, log *slog.Logger) error {
+	if err := checkFiles(m.lexicon, "--lexicon", m.explanations, "--explanations"); err != nil {
+		return err
+	}
+	start := time.Now()
+	c, err := teaching.OpenChecker(m.checkModel, m.lexicon, m.explanations, checker.Options{Threshold: m.threshold})
+	if err != nil {
+		return fmt.Errorf("--check-model %s: %w (or start without --check-model)", m.checkModel, err)
+	}
+	opt := c.Options()
+	log.Info("grammar checker loaded", "model", m.checkModel, "threshold", opt.Threshold, "passes", opt.Passes,
+		"max_chars", opt.MaxChars, "ms", time.Since(start).Milliseconds())
+	opts.Checker = c
+	return nil
+}
+
+func (m *teachingModels) loadGrader(opts *api.Options, log *slog.Logger) error {
+	start := time.Now()
+	g, err := teaching.OpenGrader(m.gradeModel)
+	if err != nil {
+		return fmt.Errorf("--grade-model %s: %w (or start without --grade-model)", m.gradeModel, err)
+	}
+	log.Info("answer grader loaded", "model", g.Dir(), "ms", time.Since(start).Milliseconds())
+	opts.Grader = g
+	return nil
+}
+
+// checkFiles names the flag of a data path that is missing, before a model
+// load fails on it with a message that cannot know the flag.
+func checkFiles(pathsAndFlags ...string) error {
+	for i := 0; i < len(pathsAndFlags); i += 2 {
+		path, flagName := pathsAndFlags[i], pathsAndFlags[i+1]
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("%s %s: %w; run tutor from the repository root, or point %s at it", flagName, path, err, flagName)
+		}
 	}
 	return nil
 }

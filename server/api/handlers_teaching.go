@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -92,21 +93,25 @@ func checkTextField(field, what, text string) error {
 	return nil
 }
 
-// checkGradeRequest needs an answer and at least one reference answer, all
-// of them (and the exercise) within the length of one check.
+// checkGradeRequest needs an answer and at least one reference answer
+// that is not blank, all of them (and the exercise) within the length of
+// one check; the grader has tighter limits of its own.
 func checkGradeRequest(req wire.GradeRequest) error {
 	if err := checkTextField("answer", "answer", req.Answer); err != nil {
 		return err
 	}
-	if len(req.References) == 0 {
-		return server.FieldError("references", "Give at least one reference answer that the teacher accepts.")
-	}
 	if len(req.References) > wire.MaxReferences {
-		return server.FieldError("references", "Give at most %d reference answers.", wire.MaxReferences)
+		return &server.Error{Code: wire.CodeTooLong, Field: "references",
+			Message: fmt.Sprintf("There are %d reference answers; send at most %d, the most typical ones.", len(req.References), wire.MaxReferences)}
+	}
+	if !slices.ContainsFunc(req.References, func(r string) bool { return strings.TrimSpace(r) != "" }) {
+		return &server.Error{Code: wire.CodeEmpty, Field: "references",
+			Message: "There is no reference answer; send at least one answer the teacher accepts."}
 	}
 	for _, ref := range req.References {
-		if err := checkTextField("references", "reference answer", ref); err != nil {
-			return err
+		if n := utf8.RuneCountInString(ref); n > wire.MaxCheckRunes {
+			return &server.Error{Code: wire.CodeTooLong, Field: "references",
+				Message: fmt.Sprintf("A reference answer has %d characters; send at most %d.", n, wire.MaxCheckRunes)}
 		}
 	}
 	if n := utf8.RuneCountInString(req.Exercise); n > wire.MaxCheckRunes {

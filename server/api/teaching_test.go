@@ -1,11 +1,27 @@
 package api_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	wire "github.com/tutor-dev/tutor/app/api"
+	"github.com/tutor-dev/tutor/model/checker"
+	"github.com/tutor-dev/tutor/model/gec"
+	"github.com/tutor-dev/tutor/model/gecscore"
+	"github.com/tutor-dev/tutor/model/grader"
+	"github.com/tutor-dev/tutor/model/train"
 	"github.com/tutor-dev/tutor/server"
+	"github.com/tutor-dev/tutor/server/api"
+	"github.com/tutor-dev/tutor/server/teaching"
 )
 
 // A server without models still refuses bad input with a 4xx, says how to
@@ -61,9 +77,10 @@ func TestTeachingRefusesBadInput(t *testing.T) {
 		{"not JSON", "/api/v1/check", "She go to school.", 400, server.EINVALID, ""},
 		{"unknown field", "/api/v1/check", `{"text":"hi","lang":"en"}`, 400, server.EINVALID, "lang"},
 		{"empty answer", "/api/v1/grade", wire.GradeRequest{References: []string{"a cat"}}, 422, wire.CodeEmpty, "answer"},
-		{"no reference", "/api/v1/grade", wire.GradeRequest{Answer: "a cat"}, 400, server.EINVALID, "references"},
-		{"blank reference", "/api/v1/grade", wire.GradeRequest{References: []string{" "}, Answer: "a cat"}, 422, wire.CodeEmpty, "references"},
-		{"too many references", "/api/v1/grade", wire.GradeRequest{References: make([]string, wire.MaxReferences+1), Answer: "a cat"}, 400, server.EINVALID, "references"},
+		{"no reference", "/api/v1/grade", wire.GradeRequest{Answer: "a cat"}, 422, wire.CodeEmpty, "references"},
+		{"blank references", "/api/v1/grade", wire.GradeRequest{References: []string{" ", ""}, Answer: "a cat"}, 422, wire.CodeEmpty, "references"},
+		{"too many references", "/api/v1/grade", wire.GradeRequest{References: make([]string, wire.MaxReferences+1), Answer: "a cat"}, 413, wire.CodeTooLong, "references"},
+		{"long reference", "/api/v1/grade", wire.GradeRequest{References: []string{long}, Answer: "a cat"}, 413, wire.CodeTooLong, "references"},
 		{"long exercise", "/api/v1/grade", wire.GradeRequest{Exercise: long, References: []string{"a cat"}, Answer: "a cat"}, 413, wire.CodeTooLong, "exercise"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,4 +110,258 @@ func TestTeachingMetrics(t *testing.T) {
 			t.Errorf("metrics lack %q:\n%s", want, text)
 		}
 	}
+}
+
+// The sentences the tiny checker learns by heart, marked as a teacher marks
+// them. The first has a two-byte character before its error, so that byte
+// offsets would show.
+var taughtSentences = []string{
+	"Renée {go=>goes|agreement} to work.",
+	"I ate {a=>an|article} apple.",
+	"My {freind=>friend|spelling} is kind.",
+	"He is very{ very=>|extra_word} tall.",
+	"The dog runs fast.",
+}
+
+// The answers the tiny grader learns by heart: exercise, reference, answer
+// and grade.
+var taughtAnswers = [][4]string{
+	{"Translate: 猫", "a cat", "an cat", "acceptable"},
+	{"Translate: 猫", "a cat", "a dog", "wrong"},
+	{"Translate: 狗", "a dog", "a dgo", "acceptable"},
+	{"Translate: 狗", "a dog", "the sun", "wrong"},
+	{"Translate: 我很好。", "I am fine.", "I'm fine.", "correct"},
+	{"Translate: 我很好。", "I am fine.", "I is fine.", "acceptable"},
+}
+
+// TestTeachingWithRealModels serves a grammar checker and a grader trained
+// here, in seconds, from the repository's tiny pre-trained model: a
+// student checks a sentence and grades answers over real HTTP.
+func TestTeachingWithRealModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two tiny models (some seconds)")
+	}
+	dir := t.TempDir()
+	chk, err := teaching.OpenChecker(trainTinyChecker(t, dir), "../../data/errors", "../../data/explain/en-for-zh.json", checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gr, err := teaching.OpenGrader(trainTinyGrader(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(o *api.Options) { o.Checker, o.Grader = chk, gr })
+	student := e.createUser("stud", server.RoleStudent)
+	t.Run("check", func(t *testing.T) { checkTaught(t, student) })
+	t.Run("check refuses", func(t *testing.T) { checkRefuses(t, student) })
+	t.Run("check at once", func(t *testing.T) { checkAtOnce(t, e, student) })
+	t.Run("grade", func(t *testing.T) { gradeTaught(t, student) })
+}
+
+// checkTaught: the learned sentence comes back with its edit at character
+// offsets, corrected, and explained in Chinese and English with an example.
+func checkTaught(t *testing.T, c *client) {
+	var res wire.CheckResult
+	c.mustDo("POST", "/api/v1/check", wire.CheckRequest{Text: "Renée go to work."}, &res, 200)
+	if res.Text != "Renée go to work." || res.Corrected != "Renée goes to work." || len(res.Edits) != 1 {
+		t.Fatalf("check answered %+v", res)
+	}
+	ed := res.Edits[0]
+	if ed.Start != 6 || ed.End != 8 || ed.Replacement != "goes" || ed.Type != "agreement" {
+		t.Errorf("edit %+v, want characters [6,8) -> goes, agreement", ed)
+	}
+	if ed.ExplanationZH == "" || ed.ExplanationEN == "" || ed.Example == nil || ed.Example.Wrong == "" {
+		t.Errorf("edit %+v lacks an explanation or an example", ed)
+	}
+	if ed.Confidence < 0.5 || ed.Confidence > 1 {
+		t.Errorf("confidence %v outside [0.5, 1] at the default threshold", ed.Confidence)
+	}
+	// A correct sentence has an empty list of edits, not null.
+	r := c.do("POST", "/api/v1/check", wire.CheckRequest{Text: "The dog runs fast."})
+	if r.status != 200 || !strings.Contains(string(r.body), `"edits":[]`) {
+		t.Errorf("a correct sentence: %d %s", r.status, r.body)
+	}
+}
+
+// checkRefuses: what the checker itself refuses is a 422 with its code.
+func checkRefuses(t *testing.T, c *client) {
+	for _, text := range []string{"我今天去学校了。", "1234 !!!"} {
+		r := c.expectError("POST", "/api/v1/check", wire.CheckRequest{Text: text}, 422, wire.CodeNotEnglish)
+		if r.err.Field != "text" || !strings.HasSuffix(r.err.Message, ".") {
+			t.Errorf("%q: %+v", text, r.err)
+		}
+	}
+}
+
+// checkAtOnce: students checking at the same moment each get their own
+// sentence's answer.
+func checkAtOnce(t *testing.T, e *env, first *client) {
+	students := []*client{first, e.createUser("stud2", server.RoleStudent), e.createUser("stud3", server.RoleStudent)}
+	want := map[string]string{"Renée go to work.": "Renée goes to work.", "I ate a apple.": "I ate an apple.", "My freind is kind.": "My friend is kind."}
+	var wg sync.WaitGroup
+	errs := make(chan error, 30)
+	for k, s := range students {
+		wg.Go(func() {
+			for i := range 10 {
+				text := taughtText(t, (k+i)%3)
+				out, err := askCheckResult(s, text)
+				if err == nil && out.Corrected != want[text] {
+					err = fmt.Errorf("%q corrected to %q", text, out.Corrected)
+				}
+				if err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// gradeTaught: a learned answer gets its grade with probabilities, and an
+// answer equal to a reference is correct without the model.
+func gradeTaught(t *testing.T, c *client) {
+	var res wire.GradeResult
+	c.mustDo("POST", "/api/v1/grade", wire.GradeRequest{Exercise: "Translate: 猫", References: []string{"a cat"}, Answer: "a dog"}, &res, 200)
+	sum := 0.0
+	for _, p := range res.Scores {
+		sum += p
+	}
+	if res.Grade != wire.GradeWrong || res.Exact || len(res.Scores) != 3 || res.Confidence != res.Scores[res.Grade] || sum < 0.999 || sum > 1.001 {
+		t.Errorf("grading a wrong answer: %+v", res)
+	}
+	c.mustDo("POST", "/api/v1/grade", wire.GradeRequest{Exercise: "Translate: 猫", References: []string{"a cat"}, Answer: "an cat"}, &res, 200)
+	if res.Grade != wire.GradeAcceptable {
+		t.Errorf("grading an answer with a small error: %+v", res)
+	}
+	c.mustDo("POST", "/api/v1/grade", wire.GradeRequest{Exercise: "Translate: 猫", References: []string{"a dog", "A cat"}, Answer: "a cat."}, &res, 200)
+	if res.Grade != wire.GradeCorrect || !res.Exact || res.Confidence != 1 {
+		t.Errorf("grading an answer equal to a reference: %+v", res)
+	}
+	// The grader's own, tighter limit is a 413 too.
+	c.expectError("POST", "/api/v1/grade", wire.GradeRequest{References: []string{"a cat"}, Answer: strings.Repeat("cat ", 150)}, 413, wire.CodeTooLong)
+}
+
+func taughtText(t *testing.T, i int) string {
+	s, err := gecscore.ParseMarkup("", taughtSentences[i])
+	if err != nil {
+		t.Error(err)
+	}
+	return s.Text
+}
+
+// askCheckResult sends one check from any goroutine and returns errors
+// rather than failing.
+func askCheckResult(s *client, text string) (wire.CheckResult, error) {
+	body, _ := json.Marshal(wire.CheckRequest{Text: text})
+	req, err := http.NewRequest(http.MethodPost, s.e.url+"/api/v1/check", bytes.NewReader(body))
+	if err != nil {
+		return wire.CheckResult{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-CSRF-Token", s.csrf)
+	res, err := s.http.Do(req)
+	if err != nil {
+		return wire.CheckResult{}, err
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		return wire.CheckResult{}, err
+	}
+	if res.StatusCode != http.StatusOK {
+		return wire.CheckResult{}, fmt.Errorf("%q: status %d: %s", text, res.StatusCode, data)
+	}
+	var out wire.CheckResult
+	if err := json.Unmarshal(data, &out); err != nil {
+		return out, fmt.Errorf("decoding %s: %w", data, err)
+	}
+	if out.Text != text {
+		return out, fmt.Errorf("asked about %q, answered about %q", text, out.Text)
+	}
+	return out, nil
+}
+
+// trainTinyChecker fine-tunes testdata/tiny-model as a tagger of the taught
+// sentences (and of their corrections, which need nothing) and returns its
+// run directory.
+func trainTinyChecker(t *testing.T, dir string) string {
+	t.Helper()
+	lex, err := gec.LoadLexicon(os.DirFS("../../data/errors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := gec.NewTagger(lex)
+	var lines []any
+	for i := range taughtSentences {
+		s, err := gecscore.ParseMarkup(fmt.Sprint(i), taughtSentences[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		ex := gec.Example{Corrupted: s.Text, Correct: s.Corrected}
+		for _, ed := range s.Edits {
+			ex.Edits = append(ex.Edits, gec.Edit{Start: ed.Start, End: ed.End, Replacement: ed.Replacement, Type: ed.Type})
+		}
+		for _, ex := range []gec.Example{ex, {Corrupted: s.Corrected, Correct: s.Corrected}} {
+			passes, err := tg.ToTagging(ex)
+			if err != nil {
+				t.Fatalf("%q: %v", ex.Corrupted, err)
+			}
+			for _, p := range passes {
+				lines = append(lines, p)
+			}
+		}
+	}
+	return trainTiny(t, filepath.Join(dir, "checker"), "tagging", "", lines)
+}
+
+// trainTinyGrader fine-tunes testdata/tiny-model as a classifier of the
+// taught answers into the three grades and returns its run directory.
+func trainTinyGrader(t *testing.T, dir string) string {
+	t.Helper()
+	var lines []any
+	for _, a := range taughtAnswers {
+		lines = append(lines, map[string]string{"text": grader.FormatInput(a[0], []string{a[1]}, a[2]), "label": a[3]})
+	}
+	return trainTiny(t, filepath.Join(dir, "grader"), "classification", `"labels": ["correct", "acceptable", "wrong"],`, lines)
+}
+
+// trainTiny writes lines as the JSONL data of a head and learns it by heart
+// (many steps, no dropout) from the tiny pre-trained model.
+func trainTiny(t *testing.T, dir, head, extra string, lines []any) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var data bytes.Buffer
+	for _, l := range lines {
+		b, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data.Write(append(b, '\n'))
+	}
+	path := filepath.Join(dir, "data.jsonl")
+	if err := os.WriteFile(path, data.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tiny, err := filepath.Abs("../../testdata/tiny-model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := train.ParseConfig([]byte(`{"init": "`+tiny+`", "head": "`+head+`", `+extra+`
+		"data": {"train": "`+path+`", "val": "`+path+`"},
+		"batch_size": 8, "steps": 200, "lr": 0.01, "warmup": 10, "eval_every": 200, "seed": 1}`), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "run")
+	var progress bytes.Buffer
+	if _, err := train.Run(context.Background(), cfg, train.Options{Out: out, Progress: &progress}); err != nil {
+		t.Fatalf("training a tiny %s model: %v\n%s", head, err, progress.String())
+	}
+	return out
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A model directory that does not hold a usable model, or a missing word
+// table, stops the server before it writes anything, with a message that
+// names the flag and says how to start without the model.
+func TestServeRefusesBadModelDirs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "tutor.db")
+	missing, notModel := filepath.Join(dir, "missing"), t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--check-model", missing}, []string{"--check-model " + missing, "does not exist", "without --check-model"}},
+		{[]string{"--check-model", notModel}, []string{"--check-model " + notModel, "tutor train", "without --check-model"}},
+		{[]string{"--check-model", "../../testdata/tiny-model"}, []string{"not a tagging model", "without --check-model"}},
+		{[]string{"--check-model", notModel, "--lexicon", missing}, []string{"--lexicon " + missing}},
+		{[]string{"--grade-model", missing}, []string{"--grade-model " + missing, "without --grade-model"}},
+		{[]string{"--grade-model", "../../testdata/tiny-model"}, []string{"not a grading model", "without --grade-model"}},
+	} {
+		args := []string{"--addr", "127.0.0.1:0", "--db", db, "--lexicon", "../../data/errors", "--explanations", "../../data/explain/en-for-zh.json"}
+		err := runServe(append(args, tc.args...))
+		if err == nil {
+			t.Fatalf("serve %v started", tc.args)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("serve %v: the error does not say %q: %v", tc.args, w, err)
+			}
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a refused start made the database file: %v", err)
+	}
+}
