@@ -17,8 +17,8 @@
 // package gec and model/gecscore's hand-marked sentences), runs a checker
 // over them and scores it (Evaluate, Sweep).
 //
-// It imports the model packages (model, model/train, model/gec,
-// model/gecscore) and the standard library only; it must not import the
-// server, the app, net/http or database/sql, so that it runs the same on
-// the command line and behind any server.
+// It imports the model packages (model/train, model/gec, model/gecscore)
+// and the standard library only; it must not import the server, the app,
+// net/http or database/sql, so that it runs the same on the command line
+// and behind any server.
 package checker
