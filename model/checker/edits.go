@@ -177,8 +177,14 @@ func (doc *document) gapText(i int) string {
 		hi--
 	}
 	b.WriteString(string(doc.text[lo:hi]))
-	for _, w := range g.before {
-		b.WriteString(w + " ")
+	for i, w := range g.before {
+		if i > 0 && !attaches(w) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+	}
+	if len(g.before) > 0 {
+		b.WriteByte(' ')
 	}
 	return b.String()
 }
