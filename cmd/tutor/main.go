@@ -4,6 +4,8 @@
 //	tutor data content [--out DIR]               rebuild the starter content packs
 //	tutor data corpus [--out DIR]                build the pre-training corpus and token shards
 //	tutor data gec [--out DIR]                   build the grammar-error datasets
+//	tutor data grade [--out DIR]                 build the answer-grading datasets
+//	tutor data difficulty                        rebuild the word-rarity table of the difficulty levels
 //	tutor train --config FILE --out DIR          pre-train or fine-tune a model
 //	tutor generate --model DIR [--prompt TEXT]   continue a prompt with a trained model
 //	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
@@ -28,10 +30,14 @@ var version = "dev"
 const usage = `tutor: an AI language teacher's classroom server.
 
 Usage:
-  tutor serve [--addr HOST:PORT] [--db PATH]   run the server (default 127.0.0.1:8080, data/tutor.db)
+  tutor serve [--addr HOST:PORT] [--db PATH] [--check-model DIR] [--grade-model DIR]
+                                               run the server (default 127.0.0.1:8080, data/tutor.db); the
+                                               models serve POST /api/v1/check and /api/v1/grade
   tutor data content [--out DIR]               rebuild the starter content packs from their data packages
   tutor data corpus [--out DIR]                build the pre-training corpus, tokenizer and token shards
   tutor data gec [--out DIR]                   build the grammar-error datasets (synthetic learner errors, tags)
+  tutor data grade [--out DIR]                 build the answer-grading datasets from the course
+  tutor data difficulty                        rebuild data/difficulty/words.tsv (difficulty levels)
   tutor train --config FILE --out DIR [--resume] [--device cpu]
                                                pre-train or fine-tune a model (docs/TRAINING.md)
   tutor generate --model DIR [--prompt TEXT]   continue a prompt (greedy, or sampled with --temperature)
@@ -54,6 +60,21 @@ func main() {
 	}
 }
 
+// dataCommands are the subcommands of tutor data.
+var dataCommands = map[string]func([]string) error{
+	"content": runDataContent, "corpus": runDataCorpus, "gec": runDataGEC,
+	"grade": runDataGrade, "difficulty": runDataDifficulty,
+}
+
+func runData(args []string) error {
+	if len(args) > 0 {
+		if cmd, ok := dataCommands[args[0]]; ok {
+			return cmd(args[1:])
+		}
+	}
+	return errors.New(`"tutor data" needs a subcommand: content, corpus, gec, grade or difficulty`)
+}
+
 func run(args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(os.Stderr, usage)
@@ -63,22 +84,7 @@ func run(args []string) error {
 	case "serve":
 		return runServe(args[1:])
 	case "data":
-		if len(args) > 1 && args[1] == "content" {
-			return runDataContent(args[2:])
-		}
-		if len(args) > 1 && args[1] == "corpus" {
-			return runDataCorpus(args[2:])
-		}
-		if len(args) > 1 && args[1] == "difficulty" {
-			return runDataDifficulty(args[2:])
-		}
-		if len(args) > 1 && args[1] == "gec" {
-			return runDataGEC(args[2:])
-		}
-		if len(args) > 1 && args[1] == "grade" {
-			return runDataGrade(args[2:])
-		}
-		return errors.New(`"tutor data" needs a subcommand: content, corpus or gec`)
+		return runData(args[1:])
 	case "train":
 		return runTrain(args[1:])
 	case "generate":
