@@ -13,10 +13,10 @@ func TestFormatInput(t *testing.T) {
 		want     string
 	}{
 		{"看看", []string{"take a look at", "to take a look at"}, "take a look",
-			"answer: take a look | reference: take a look at / to take a look at | exercise: 看看"},
+			"answer: take a look | change: > at | reference: take a look at / to take a look at | exercise: 看看"},
 		{"The ___ sat\non the mat.", []string{"  cat ", "", "\t"}, " the\n cat ",
-			"answer: the cat | reference: cat | exercise: The ___ sat on the mat."},
-		{"  ", []string{"house"}, "home", "answer: home | reference: house"},
+			"answer: the cat | change: the > | reference: cat | exercise: The ___ sat on the mat."},
+		{"  ", []string{"house"}, "home", "answer: home | change: home > house (2 letters) | reference: house"},
 	} {
 		if got := FormatInput(c.exercise, c.refs, c.answer); got != c.want {
 			t.Errorf("FormatInput(%q, %q, %q) = %q, want %q", c.exercise, c.refs, c.answer, got, c.want)
@@ -26,6 +26,32 @@ func TestFormatInput(t *testing.T) {
 	long := FormatInput(strings.Repeat("练习", 500), []string{"ref"}, "my answer")
 	if !strings.HasPrefix(long, "answer: my answer | ") {
 		t.Errorf("a long exercise moved the answer: %q…", long[:40])
+	}
+}
+
+func TestChanges(t *testing.T) {
+	for _, c := range []struct {
+		refs   []string
+		answer string
+		want   string
+	}{
+		{[]string{"The idea of the game is to win."}, "the thought of the game is to win", "thought > idea (5+ letters)"},
+		{[]string{"She goes to school."}, "She go to school", "go > goes (2 letters)"},
+		{[]string{"I ate an apple."}, "I ate apple.", "> an"},
+		{[]string{"I ate an apple."}, "I ate an an apple.", "an >"},
+		{[]string{"I ate an apple."}, "I eated a apple", "eated a > ate an"},
+		{[]string{"I ate an apple."}, "Yesterday I ate an apple.", "yesterday >"},
+		{[]string{"The cat sat on the mat."}, "A dog ran under the bed.", "most words"},
+		{[]string{"x y z", "take a look at"}, "take a look", "> at"},
+		{[]string{"know"}, "KNOW!", "none"},
+		{[]string{"know"}, "knows", "knows > know (1 letter)"},
+		{[]string{"beautiful"}, "ugly", "ugly > beautiful (5+ letters)"},
+		{[]string{"a b c d e f g h"}, "x b y d z f w h", "most words"}, // four runs
+		{[]string{" "}, "anything", "most words"},
+	} {
+		if got := Changes(c.refs, c.answer); got != c.want {
+			t.Errorf("Changes(%q, %q) = %q, want %q", c.refs, c.answer, got, c.want)
+		}
 	}
 }
 

@@ -269,11 +269,17 @@ func balance(recs []Record, seed int64) ([]Record, int) {
 // test set with its records.
 func writeSplit(o Options, split string, recs []Record) error {
 	var lines, records bytes.Buffer
+	// Unescaped, so that "change: boook > book" reads as it is.
+	linesOut, recordsOut := json.NewEncoder(&lines), json.NewEncoder(&records)
+	linesOut.SetEscapeHTML(false)
+	recordsOut.SetEscapeHTML(false)
 	for _, r := range recs {
-		l, _ := json.Marshal(line{Text: grader.FormatInput(r.Exercise, r.References, r.Answer), Label: r.Label})
-		lines.Write(append(l, '\n'))
-		d, _ := json.Marshal(r)
-		records.Write(append(d, '\n'))
+		if err := linesOut.Encode(line{Text: grader.FormatInput(r.Exercise, r.References, r.Answer), Label: r.Label}); err != nil {
+			return err
+		}
+		if err := recordsOut.Encode(r); err != nil {
+			return err
+		}
 	}
 	if err := atomicfile.Write(filepath.Join(o.Out, split+".jsonl"), lines.Bytes()); err != nil {
 		return err
