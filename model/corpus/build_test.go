@@ -67,7 +67,7 @@ func debPackage(t *testing.T, cache, name string, files map[string]string) Packa
 	}
 	data, _ := os.ReadFile(deb)
 	p := Package{Registry: Debian, Name: name, Version: "1:2.0-1", SHA256: sha(data)}
-	if err := os.WriteFile(filepath.Join(cache, debFile(p)), data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(cache, pkgfetch.DebFile(p.Name, p.Version)), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
@@ -345,7 +345,7 @@ func TestMissingNPMPackage(t *testing.T) {
 func TestChangedPackageIsRejected(t *testing.T) {
 	cache := t.TempDir()
 	p := Package{Debian, "cfi-en", "3.0-10.2", strings.Repeat("0", 64)}
-	os.WriteFile(filepath.Join(cache, debFile(p)), []byte("not the pinned file"), 0o644)
+	os.WriteFile(filepath.Join(cache, pkgfetch.DebFile(p.Name, p.Version)), []byte("not the pinned file"), 0o644)
 	_, err := Build(buildOptions(t, cache, missingSource(p)))
 	if err == nil || !strings.Contains(err.Error(), "SHA-256") || !strings.Contains(err.Error(), "delete it") {
 		t.Errorf("error %v", err)

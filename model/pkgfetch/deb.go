@@ -1,14 +1,12 @@
 package pkgfetch
 
 import (
-	"archive/tar"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strings"
 )
@@ -50,14 +48,29 @@ func aptDownload(name, version, cache string) error {
 	cmd.Stdout, cmd.Stderr = io.Discard, &stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("package %s could not be fetched (%v): %s\nrun apt-get update; if the version is no longer "+
-			"served, look up the current one with apt-cache policy %s and update the pin; %s",
-			spec, err, strings.TrimSpace(stderr.String()), name, byHand)
+			"served, look up the current one with apt-cache policy %s and update the pin (version and SHA-256); %s",
+			spec, err, aptError(stderr.String()), name, byHand)
 	}
 	debs, _ := filepath.Glob(filepath.Join(tmp, "*.deb"))
 	if len(debs) != 1 {
 		return fmt.Errorf("package %s: apt-get download wrote %d .deb files, want 1", spec, len(debs))
 	}
 	return os.Rename(debs[0], filepath.Join(cache, DebFile(name, version)))
+}
+
+// aptError keeps apt-get's error lines ("E: Unable to locate package ...");
+// its warnings (such as the one about downloading as root) are noise here.
+func aptError(s string) string {
+	var errs []string
+	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
+		if !strings.HasPrefix(line, "W:") && strings.TrimSpace(line) != "" {
+			errs = append(errs, line)
+		}
+	}
+	if len(errs) == 0 {
+		return "apt-get printed no error"
+	}
+	return strings.Join(errs[:min(3, len(errs))], "\n")
 }
 
 // ReadDeb returns the regular files of a .deb's data part whose paths
@@ -85,25 +98,4 @@ func ReadDeb(file string, include func(path string) bool) (map[string][]byte, er
 			file, err, strings.TrimSpace(stderr.String()))
 	}
 	return files, readErr
-}
-
-func readTar(r io.Reader, include func(string) bool) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	tr := tar.NewReader(r)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return files, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading the archive: %w", err)
-		}
-		name := strings.TrimPrefix(path.Clean(h.Name), "/")
-		if h.Typeflag != tar.TypeReg || !include(name) {
-			continue
-		}
-		if files[name], err = io.ReadAll(tr); err != nil {
-			return nil, fmt.Errorf("reading %s from the archive: %w", name, err)
-		}
-	}
 }

@@ -1,0 +1,54 @@
+package pkgfetch
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+)
+
+// ReadTarball returns the regular files of a gzipped npm tarball whose
+// paths (such as "package/index.json") include accepts.
+func ReadTarball(file string, include func(path string) bool) (map[string][]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a gzip file (%w): delete it so it is fetched again", file, err)
+	}
+	files, err := readTar(gz, include)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return files, nil
+}
+
+// readTar reads the regular files include accepts; names lose a leading
+// "./" or "/" so that paths look the same in .debs and npm tarballs.
+func readTar(r io.Reader, include func(string) bool) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return files, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the archive: %w", err)
+		}
+		name := strings.TrimPrefix(path.Clean(h.Name), "/")
+		if h.Typeflag != tar.TypeReg || !include(name) {
+			continue
+		}
+		if files[name], err = io.ReadAll(tr); err != nil {
+			return nil, fmt.Errorf("reading %s from the archive: %w", name, err)
+		}
+	}
+}
