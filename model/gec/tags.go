@@ -578,26 +578,5 @@ func (tg *Tagger) related(c, k string) bool {
 			return true
 		}
 	}
-	return len(lc) >= 3 && len(lk) >= 3 && editDistance(lc, lk) <= 2
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return len(lc) >= 3 && len(lk) >= 3 && EditDistance(lc, lk) <= 2
 }

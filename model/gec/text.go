@@ -154,3 +154,27 @@ func byteOffset(s string, runeOff int) int {
 func endsSentence(s string) bool {
 	return strings.ContainsAny(s, ".!?。！？") && len([]rune(s)) == 1
 }
+
+// EditDistance is the Levenshtein distance between two words in letters
+// (runes, so "café" and "cafe" are one apart): the fewest insertions,
+// deletions and substitutions that turn a into b. The tagger, the error
+// tables' derivation and the grader all measure spelling slips with it.
+func EditDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	prev, cur := make([]int, len(y)+1), make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		cur[0] = i
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(y)]
+}

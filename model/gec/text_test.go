@@ -61,3 +61,20 @@ func TestOffsets(t *testing.T) {
 		t.Errorf("offsets of %q wrong", s)
 	}
 }
+
+func TestEditDistanceCountsLetters(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"cat", "cat", 0}, {"", "cat", 3}, {"cat", "cats", 1}, {"recieve", "receive", 2},
+		{"kitten", "sitting", 3}, {"café", "cafe", 1}, {"naïve", "naive", 1},
+	} {
+		if got := EditDistance(c.a, c.b); got != c.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+		}
+		if got := EditDistance(c.b, c.a); got != c.want {
+			t.Errorf("EditDistance(%q, %q) = %d, want %d", c.b, c.a, got, c.want)
+		}
+	}
+}

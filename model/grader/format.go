@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/tutor-dev/tutor/model/gec"
 )
 
 // The grades, as the classification head's labels.
@@ -92,7 +94,7 @@ func Changes(references []string, answer string) string {
 // letters)"): a slip and another word look alike in tokens but not in
 // letters, and the model's tokens are word pieces.
 func letters(a, b string) string {
-	switch d := levenshtein([]rune(a), []rune(b)); {
+	switch d := gec.EditDistance(a, b); {
 	case d == 1:
 		return " (1 letter)"
 	case d >= 5:
@@ -100,26 +102,6 @@ func letters(a, b string) string {
 	default:
 		return fmt.Sprintf(" (%d letters)", d)
 	}
-}
-
-// levenshtein is the edit distance between two words in characters.
-func levenshtein(a, b []rune) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // hunk is a run of words that differ: the answer's and the reference's.

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tutor-dev/tutor/model/gec"
 )
 
 var gradingModel = flag.String("grading-model", "", "a trained grading model: TestReportOnTestSet grades the committed test set with it")
@@ -123,7 +125,7 @@ func baselineGrade(refs []string, answer string) string {
 				return Correct
 			}
 		}
-		d := levenshtein([]rune(a), []rune(n))
+		d := gec.EditDistance(a, n)
 		if d == 0 {
 			return Correct
 		}

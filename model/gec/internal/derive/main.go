@@ -22,6 +22,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tutor-dev/tutor/model/gec"
 )
 
 func main() {
@@ -281,7 +283,7 @@ func misspellingLines(path string, real map[string]bool) ([]string, error) {
 		if !lowerWord.MatchString(wrong) || !lowerWord.MatchString(right) || real[wrong] || len(right) < 3 {
 			continue
 		}
-		if editDistance(wrong, right) > 3 {
+		if gec.EditDistance(wrong, right) > 3 {
 			continue
 		}
 		byWord[right] = appendNew(byWord[right], wrong)
@@ -296,26 +298,6 @@ func misspellingLines(path string, real map[string]bool) ([]string, error) {
 	}
 	sort.Strings(lines)
 	return append([]string{"# word\tmisspellings of it, space-separated"}, lines...), nil
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // repLines copies the affix file's REP table: "REP from to" says a word
