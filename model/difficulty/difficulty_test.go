@@ -5,12 +5,13 @@ import (
 	"errors"
 	"math"
 	"os"
-	"os/exec"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/tutor-dev/tutor/model/internal/depcheck"
 )
 
 // The committed word table (data/difficulty) is what the estimator ships
@@ -411,27 +412,8 @@ type constantLM struct{}
 func (constantLM) Surprisal(string) ([]float64, error) { return []float64{3, 3}, nil }
 
 // TestImportsOnlyTheStandardLibrary: the estimator may run in the browser,
-// so it stays free of the tutor's other packages and of any module.
-func TestImportsOnlyTheStandardLibrary(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go tool on PATH")
-	}
-	out, err := exec.Command(goTool, "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, out)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		if dep != "github.com/tutor-dev/tutor/model/difficulty" {
-			t.Errorf("difficulty depends on %s", dep)
-		}
-	}
-	cmd := exec.Command(goTool, "build", "-o", os.DevNull, ".")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("difficulty does not build for js/wasm: %v\n%s", err, out)
-	}
-}
+// so it stays free of the tutor's other packages and of any module (doc.go).
+func TestImportsOnlyTheStandardLibrary(t *testing.T) { depcheck.StandardLibraryOnly(t) }
 
 func contains(xs []string, s string) bool { return indexOf(xs, s) >= 0 }
 
