@@ -73,6 +73,10 @@ type SessionResponse struct {
 	User      User    `json:"user"`
 	Classes   []Class `json:"classes"`
 	CSRFToken string  `json:"csrf_token,omitempty"`
+	// ModelKey is the server's public key for model bundles (as in
+	// ModelKey.PublicKey), for the client to pin at login; empty when the
+	// server has none.
+	ModelKey string `json:"model_key,omitempty"`
 }
 
 // TokenRequest asks for a bearer token for scripts.

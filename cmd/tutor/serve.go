@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/tutor-dev/tutor/model/checker"
 	"github.com/tutor-dev/tutor/server"
 	"github.com/tutor-dev/tutor/server/api"
+	"github.com/tutor-dev/tutor/server/registry"
 	"github.com/tutor-dev/tutor/server/sqlite"
 	"github.com/tutor-dev/tutor/server/teaching"
 )
@@ -59,6 +61,9 @@ func runServe(args []string) error {
 	}
 	defer store.Close()
 	if err := importStarterPacks(ctx, store, log); err != nil {
+		return err
+	}
+	if err := loadModelKey(&opts, store.Path(), log); err != nil {
 		return err
 	}
 
@@ -113,6 +118,21 @@ func announceSetup(ctx context.Context, store server.Store, base string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "\n  First run: create the admin account at\n\n    %s/setup?token=%s\n\n  (the link works once; restart the server for a new one)\n\n", base, token)
+	return nil
+}
+
+// loadModelKey loads the key that signs model bundles, making it next to
+// the database on first start, and hands its public half to the API for
+// clients to pin.
+func loadModelKey(opts *api.Options, dbPath string, log *slog.Logger) error {
+	key, created, err := registry.EnsureKey(dbPath)
+	if err != nil {
+		return fmt.Errorf("model signing key: %w", err)
+	}
+	if created {
+		log.Info("made the model signing key; back it up with the database", "path", registry.KeyPath(dbPath))
+	}
+	opts.ModelKey = key.Public().(ed25519.PublicKey)
 	return nil
 }
 

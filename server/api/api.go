@@ -9,6 +9,7 @@ package api
 
 import (
 	"context"
+	"crypto/ed25519"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -44,6 +45,11 @@ type Options struct {
 	// with how to configure them (the models are optional).
 	Checker Checker
 	Grader  Grader
+	// ModelKey is the public half of the key that signs model bundles
+	// (server/registry): served at GET /models/key and in every session
+	// answer for clients to pin. nil: the server has none (GET /models/key
+	// answers 503).
+	ModelKey ed25519.PublicKey
 }
 
 // Server is the HTTP application. Build it with New; it is an http.Handler.
@@ -59,6 +65,8 @@ type Server struct {
 	checker Checker
 	grader  Grader
 	setupMu sync.Mutex // one first-run setup at a time
+
+	modelKey ed25519.PublicKey // Options.ModelKey
 }
 
 // New builds the Echo application with all routes and middleware.
@@ -83,6 +91,8 @@ func New(opts Options) *Server {
 		items:   itemIndex{courses: map[string]map[string]bool{}},
 		checker: opts.Checker,
 		grader:  opts.Grader,
+
+		modelKey: opts.ModelKey,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
@@ -144,6 +154,8 @@ func (s *Server) routes(v1 *echo.Group) {
 	teaching := authed.with(limitBody(wire.MaxTeachingBody))
 	teaching.add(http.MethodPost, "/check", s.check)
 	teaching.add(http.MethodPost, "/grade", s.grade)
+
+	s.modelRoutes(v1, authed, staff)
 }
 
 // routeAdder registers routes with a fixed list of route middleware.

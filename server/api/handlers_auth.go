@@ -208,7 +208,7 @@ func (s *Server) sessionResponse(ctx context.Context, u server.User) (wire.Sessi
 	if err != nil {
 		return wire.SessionResponse{}, err
 	}
-	return wire.SessionResponse{User: toWireUser(u), Classes: classes}, nil
+	return wire.SessionResponse{User: toWireUser(u), Classes: classes, ModelKey: s.modelKeyText()}, nil
 }
 
 func (s *Server) me(c echo.Context) error {
