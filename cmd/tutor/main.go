@@ -11,6 +11,7 @@
 //	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
 //	tutor eval gec --model DIR --data PATH       grammar checking scored per error type
 //	tutor check --model DIR                      mark grammar errors in sentences read on stdin
+//	tutor publish --class ID --model DIR         sign a model for a class (docs/BUNDLES.md)
 //	tutor version                                print the build version
 //
 // This package only wires the other packages together.
@@ -45,6 +46,8 @@ Usage:
   tutor eval gec --model DIR --data PATH[,PATH...] [--threshold F] [--baseline | --sweep]
                                                grammar checking: span P, R, F0.5 per error type, on each gold set
   tutor check [--model DIR] [--threshold F]    mark and explain grammar errors, one JSON line per stdin line
+  tutor publish --class ID --model DIR [--db PATH]
+                                               sign a model into a bundle and make it the class's current model (docs/BUNDLES.md)
   tutor version                                print the version
 
 Run "tutor COMMAND --help" for a command's flags.
@@ -96,6 +99,8 @@ func run(args []string) error {
 		return runEval(args[1:])
 	case "check":
 		return runCheck(args[1:])
+	case "publish":
+		return runPublish(args[1:])
 	case "version":
 		fmt.Println(version)
 		return nil
