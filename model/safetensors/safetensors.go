@@ -16,7 +16,9 @@
 // a small multiple of the input's size, whatever the input (see the fuzz
 // test).
 //
-// Reading converts to float32 for F32 tensors only; writing writes F32.
+// Reading converts to float32 for F32 tensors and to int8 for I8 tensors;
+// Write writes F32, WriteRaw any dtype whose bytes the caller has encoded
+// (the int8 weights of a quantized model, package model/quant).
 // This package imports only the standard library.
 package safetensors
 
@@ -333,6 +335,27 @@ func Write(w io.Writer, tensors []Float32Tensor, metadata map[string]string) err
 // (metadata first, sorted; then the tensors in data order), padded with
 // spaces to a multiple of 8 bytes so that the data is aligned.
 func encodeHeader(tensors []Float32Tensor, metadata map[string]string) ([]byte, error) {
+	entries := make([]headerEntry, len(tensors))
+	seen := map[string]bool{}
+	for i, t := range tensors {
+		if err := checkTensor(t, seen); err != nil {
+			return nil, err
+		}
+		entries[i] = headerEntry{t.Name, "F32", t.Shape, 4 * int64(len(t.Data))}
+	}
+	return encodeEntries(entries, metadata)
+}
+
+// headerEntry is what the header says of one tensor to write.
+type headerEntry struct {
+	name  string
+	dtype string
+	shape []int
+	bytes int64
+}
+
+// encodeEntries writes the header of checked entries.
+func encodeEntries(entries []headerEntry, metadata map[string]string) ([]byte, error) {
 	var h strings.Builder
 	h.WriteByte('{')
 	if len(metadata) > 0 {
@@ -343,19 +366,15 @@ func encodeHeader(tensors []Float32Tensor, metadata map[string]string) ([]byte, 
 		h.WriteString(`"` + metadataKey + `":`)
 		h.Write(md)
 	}
-	seen := map[string]bool{}
 	off := int64(0)
-	for i, t := range tensors {
-		if err := checkTensor(t, seen); err != nil {
-			return nil, err
-		}
+	for i, t := range entries {
 		if i > 0 || len(metadata) > 0 {
 			h.WriteByte(',')
 		}
-		name, _ := json.Marshal(t.Name)
-		shape, _ := json.Marshal(t.Shape)
-		end := off + 4*int64(len(t.Data))
-		fmt.Fprintf(&h, `%s:{"dtype":"F32","shape":%s,"data_offsets":[%d,%d]}`, name, shape, off, end)
+		name, _ := json.Marshal(t.name)
+		shape, _ := json.Marshal(t.shape)
+		end := off + t.bytes
+		fmt.Fprintf(&h, `%s:{"dtype":"%s","shape":%s,"data_offsets":[%d,%d]}`, name, t.dtype, shape, off, end)
 		off = end
 	}
 	h.WriteByte('}')
@@ -379,6 +398,87 @@ func checkTensor(t Float32Tensor, seen map[string]bool) error {
 	}
 	if n != len(t.Data) {
 		return fmt.Errorf("safetensors: tensor %q has shape %v but %d values", t.Name, t.Shape, len(t.Data))
+	}
+	return nil
+}
+
+// RawTensor is a tensor to write whose Data is already its bytes:
+// little-endian elements of DType, row-major.
+type RawTensor struct {
+	Name  string
+	DType string // one of the format's dtypes: "I8", "F32", ...
+	Shape []int
+	Data  []byte
+}
+
+// WriteRaw writes tensors of any dtype, in the order given, and metadata
+// (which may be nil) as a safetensors file, with the same header layout as
+// Write. Each tensor's Data must hold exactly its shape's elements.
+func WriteRaw(w io.Writer, tensors []RawTensor, metadata map[string]string) error {
+	entries := make([]headerEntry, len(tensors))
+	seen := map[string]bool{}
+	for i, t := range tensors {
+		size, ok := dtypeSizes[t.DType]
+		if !ok {
+			return fmt.Errorf("safetensors: tensor %q has unknown dtype %q", t.Name, t.DType)
+		}
+		if t.Name == "" || t.Name == metadataKey || seen[t.Name] {
+			return fmt.Errorf("safetensors: tensor name %q is empty, reserved or repeated", t.Name)
+		}
+		seen[t.Name] = true
+		n := int64(1)
+		for _, d := range t.Shape {
+			if d < 0 {
+				return fmt.Errorf("safetensors: tensor %q has dimension %d", t.Name, d)
+			}
+			n *= int64(d)
+		}
+		if n*size != int64(len(t.Data)) {
+			return fmt.Errorf("safetensors: tensor %q has shape %v of %s (%d bytes) but %d bytes of data", t.Name, t.Shape, t.DType, n*size, len(t.Data))
+		}
+		entries[i] = headerEntry{t.Name, t.DType, t.Shape, int64(len(t.Data))}
+	}
+	header, err := encodeEntries(entries, metadata)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	var lenBuf [8]byte
+	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(header)))
+	bw.Write(lenBuf[:])
+	bw.Write(header)
+	for _, t := range tensors {
+		if _, err := bw.Write(t.Data); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// ReadInt8 reads the I8 tensor named name into dst, which must have
+// exactly its number of elements.
+func (f *File) ReadInt8(name string, dst []int8) error {
+	t, ok := f.Find(name)
+	if !ok {
+		return fmt.Errorf("safetensors: no tensor %q", name)
+	}
+	if t.DType != "I8" {
+		return fmt.Errorf("safetensors: tensor %q is %s; only I8 can be read as int8", name, t.DType)
+	}
+	if int64(len(dst)) != t.Elements() {
+		return fmt.Errorf("safetensors: tensor %q has %d elements, the destination %d", name, t.Elements(), len(dst))
+	}
+	buf := make([]byte, min(len(dst), 1<<16))
+	off := f.dataStart + t.Begin
+	for len(dst) > 0 {
+		k := min(len(dst), len(buf))
+		if _, err := f.r.ReadAt(buf[:k], off); err != nil {
+			return fmt.Errorf("safetensors: reading tensor %q: %w", name, err)
+		}
+		for i, b := range buf[:k] {
+			dst[i] = int8(b)
+		}
+		dst, off = dst[k:], off+int64(k)
 	}
 	return nil
 }
