@@ -289,6 +289,13 @@ func LoadFS(fsys fs.FS, opt Options) (*Checkpoint, error) {
 			return nil, err
 		}
 	}
+	if load := formatLoader(man.Format); load != nil {
+		m, err := load(fsys, man, opt)
+		if err != nil {
+			return nil, err
+		}
+		return &Checkpoint{Model: m, State: man.State, Manifest: man}, nil
+	}
 	m, err := loadModel(fsys, opt)
 	if err != nil {
 		return nil, err
@@ -315,6 +322,8 @@ func readManifest(fsys fs.FS) (Manifest, error) {
 		return man, fmt.Errorf("%s is not valid JSON (%v): the checkpoint is damaged; re-copy it", ManifestFile, err)
 	}
 	switch {
+	case man.Format != CheckpointFormat && formatLoader(man.Format) != nil:
+		// A registered format checks its own version.
 	case man.Format != CheckpointFormat:
 		return man, fmt.Errorf("%s says format %q, not %q: this directory is not a tutor checkpoint", ManifestFile, man.Format, CheckpointFormat)
 	case man.FormatVersion > CheckpointVersion:

@@ -105,6 +105,14 @@ func checkpointDir(dir string) (string, error) {
 	return "", fmt.Errorf("no checkpoint at %s: it has no %s, and no %s/ or %s/ run checkpoint; train one with `tutor train`", dir, model.ManifestFile, BestDir, LatestDir)
 }
 
+// CheckpointDir is the checkpoint a path names, as Open finds it: the
+// path itself, or a run directory's best/ (or else latest/).
+func CheckpointDir(dir string) (string, error) { return checkpointDir(dir) }
+
+// FindTokenizer is the tokenizer.json Open uses for the checkpoint
+// directory ckDir: the one in it, or else the one in its run directory.
+func FindTokenizer(ckDir string) (string, error) { return findTokenizer(ckDir) }
+
 // findTokenizer looks for tokenizer.json in a checkpoint directory and
 // then in the run directory above it.
 func findTokenizer(ckDir string) (string, error) {
