@@ -46,6 +46,8 @@ Usage:
   tutor eval gec --model DIR --data PATH[,PATH...] [--threshold F] [--baseline | --sweep]
                                                grammar checking: span P, R, F0.5 per error type, on each gold set
   tutor check [--model DIR] [--threshold F]    mark and explain grammar errors, one JSON line per stdin line
+  tutor quantize --model DIR --out DIR [--group N]
+                                               int8 weights with per-group float scales (docs/QUANTIZATION.md)
   tutor publish --class ID --model DIR [--db PATH]
                                                sign a model into a bundle and make it the class's current model (docs/BUNDLES.md)
   tutor version                                print the version
@@ -99,6 +101,8 @@ func run(args []string) error {
 		return runEval(args[1:])
 	case "check":
 		return runCheck(args[1:])
+	case "quantize":
+		return runQuantize(args[1:])
 	case "publish":
 		return runPublish(args[1:])
 	case "version":
