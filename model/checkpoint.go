@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/tutor-dev/tutor/model/atomicfile"
 	"github.com/tutor-dev/tutor/model/safetensors"
 )
 
@@ -97,7 +98,7 @@ func (m *Model) Save(dir string, opt SaveOptions) error {
 		os.RemoveAll(tmp)
 		return err
 	}
-	if err := replaceDir(tmp, dir); err != nil {
+	if err := atomicfile.ReplaceDir(tmp, dir); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("checkpoint: moving the new checkpoint into place: %w", err)
 	}
@@ -228,37 +229,6 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
-}
-
-// replaceDir moves the finished directory tmp to dir. An existing dir is
-// first moved aside to dir.old and removed only once the new one is in
-// place; Load explains a dir.old left by a crash in between.
-func replaceDir(tmp, dir string) error {
-	syncDir(tmp)
-	old := dir + ".old"
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.RemoveAll(old); err != nil {
-			return err
-		}
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return err
-	}
-	syncDir(filepath.Dir(dir))
-	return os.RemoveAll(old)
-}
-
-// syncDir flushes a directory's entries to disk. Some file systems cannot;
-// the rename is still atomic there, only its durability is weaker, so the
-// error is not fatal.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // Load reads the checkpoint directory dir into a new model built with opt.

@@ -29,3 +29,35 @@ func Write(path string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// ReplaceDir moves the finished directory tmp to dir, as Write does for
+// a file. An existing dir is first moved aside to dir.old and removed only
+// once the new one is in place, so a crash in between leaves dir.old for
+// the reader to explain, never a half-written dir.
+func ReplaceDir(tmp, dir string) error {
+	syncDir(tmp)
+	old := dir + ".old"
+	if _, err := os.Stat(dir); err == nil {
+		if err := os.RemoveAll(old); err != nil {
+			return err
+		}
+		if err := os.Rename(dir, old); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return err
+	}
+	syncDir(filepath.Dir(dir))
+	return os.RemoveAll(old)
+}
+
+// syncDir flushes a directory's entries to disk. Some file systems cannot;
+// the rename is still atomic there, only its durability is weaker, so the
+// error is not fatal.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}

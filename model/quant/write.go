@@ -15,6 +15,7 @@ import (
 	"strconv"
 
 	"github.com/tutor-dev/tutor/model"
+	"github.com/tutor-dev/tutor/model/atomicfile"
 	"github.com/tutor-dev/tutor/model/safetensors"
 	"github.com/tutor-dev/tutor/model/train"
 )
@@ -295,7 +296,7 @@ func writeDir(out string, files []namedFile, state map[string]string) (int64, er
 		n, err = writeFiles(tmp, files, state)
 	}
 	if err == nil {
-		err = replaceDir(tmp, out)
+		err = atomicfile.ReplaceDir(tmp, out)
 	}
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -336,20 +337,4 @@ func writeSynced(path string, data []byte) error {
 		err = cerr
 	}
 	return err
-}
-
-func replaceDir(tmp, dir string) error {
-	old := dir + ".old"
-	if _, err := os.Stat(dir); err == nil {
-		if err := os.RemoveAll(old); err != nil {
-			return err
-		}
-		if err := os.Rename(dir, old); err != nil {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return err
-	}
-	return os.RemoveAll(old)
 }
