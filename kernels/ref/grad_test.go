@@ -1,8 +1,10 @@
 package ref
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -214,4 +216,73 @@ func TestGradSoftmaxCrossEntropy(t *testing.T) {
 	dlogits := make([]float32, B*T*V)
 	SoftmaxCrossEntropyBackward(dlogits, probs, targets, dloss, B, T, V)
 	checkGrad(t, "dlogits", logits, dlogits, loss)
+}
+
+func TestGradDistill(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	B, T, V := 2, 3, 5
+	logits, teacher := randomSlice(rng, B*T*V, 2), randomSlice(rng, B*T*V, 2)
+	targets := []int32{1, IgnoreIndex, 4, 0, IgnoreIndex, 2}
+	losses, probs, gaps := make([]float32, B*T), make([]float32, B*T*V), make([]float32, B*T*V)
+	const dloss = 1.5
+	for _, c := range []struct{ temp, alpha float32 }{{2, 0.5}, {1, 1}, {4, 0.9}, {0.5, 0.3}} {
+		loss := func() float64 {
+			return dloss * float64(DistillForward(losses, probs, gaps, logits, teacher, targets, B, T, V, c.temp, c.alpha))
+		}
+		loss()
+		dlogits := make([]float32, B*T*V)
+		DistillBackward(dlogits, probs, gaps, targets, dloss, B, T, V, c.temp, c.alpha)
+		checkGrad(t, fmt.Sprintf("dlogits (T=%v, alpha=%v)", c.temp, c.alpha), logits, dlogits, loss)
+	}
+}
+
+// TestDistillSoftTerm checks the soft term against its definition: zero
+// when the student's logits equal the teacher's, and temp²·KL computed
+// from the softened distributions otherwise; and that alpha = 0 gives
+// exactly the cross-entropy op's numbers.
+func TestDistillSoftTerm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	B, T, V := 1, 2, 4
+	logits, teacher := randomSlice(rng, B*T*V, 2), randomSlice(rng, B*T*V, 2)
+	targets := []int32{2, 0}
+	losses, probs, gaps := make([]float32, B*T), make([]float32, B*T*V), make([]float32, B*T*V)
+	if l := DistillForward(losses, probs, gaps, logits, logits, targets, B, T, V, 3, 1); math.Abs(float64(l)) > 1e-6 {
+		t.Errorf("student = teacher: soft loss %g, want 0", l)
+	}
+	const temp = 2
+	got := DistillForward(losses, probs, gaps, logits, teacher, targets, B, T, V, temp, 1)
+	var want float64
+	for bt := range B * T {
+		ps, pt := softmax64(logits[bt*V:bt*V+V], temp), softmax64(teacher[bt*V:bt*V+V], temp)
+		for i := range ps {
+			want += pt[i] * math.Log(pt[i]/ps[i])
+		}
+	}
+	want *= temp * temp / float64(B*T)
+	if math.Abs(float64(got)-want) > 1e-5 {
+		t.Errorf("soft loss %.7f, want temp²·KL %.7f", got, want)
+	}
+
+	ceLosses, ceProbs := make([]float32, B*T), make([]float32, B*T*V)
+	ce := SoftmaxCrossEntropyForward(ceLosses, ceProbs, logits, targets, B, T, V)
+	l := DistillForward(losses, probs, gaps, logits, teacher, targets, B, T, V, temp, 0)
+	ceGrad, grad := make([]float32, B*T*V), make([]float32, B*T*V)
+	SoftmaxCrossEntropyBackward(ceGrad, ceProbs, targets, 1, B, T, V)
+	DistillBackward(grad, probs, gaps, targets, 1, B, T, V, temp, 0)
+	if l != ce || !slices.Equal(losses, ceLosses) || !slices.Equal(probs, ceProbs) || !slices.Equal(grad, ceGrad) {
+		t.Errorf("alpha = 0: loss %v, want the cross-entropy's %v exactly (losses, probs and gradient too)", l, ce)
+	}
+}
+
+func softmax64(z []float32, temp float64) []float64 {
+	out := make([]float64, len(z))
+	var sum float64
+	for i, v := range z {
+		out[i] = math.Exp(float64(v) / temp)
+		sum += out[i]
+	}
+	for i := range out {
+		out[i] /= sum
+	}
+	return out
 }
