@@ -107,7 +107,11 @@ func (m *Model) linearHeadBackward(dinp, dweight, dbias, inp, weight []float32, 
 	a, C := &m.acts, m.Config.C
 	dlogits := a.logits[:n*K]
 	clear(dlogits)
-	m.Ops.SoftmaxCrossEntropyBackward(dlogits, a.probs, targets[:n], 1, 1, n, K)
+	if s := &m.soft; m.distilling {
+		m.Ops.DistillBackward(dlogits, a.probs, s.Logits, targets[:n], 1, 1, n, K, s.Temperature, s.Alpha)
+	} else {
+		m.Ops.SoftmaxCrossEntropyBackward(dlogits, a.probs, targets[:n], 1, 1, n, K)
+	}
 	m.Ops.MatmulBackward(dinp, dweight, dbias, dlogits, inp, weight, 1, n, C, K)
 }
 

@@ -38,6 +38,11 @@ func (m *Model) forward(b Batch, drop bool) (float32, error) {
 func (m *Model) accept(b *Batch) {
 	a := &m.acts
 	m.task, m.batchSize, m.seqLen, m.hasTargets = b.Task, b.B, b.T, b.Targets != nil
+	m.distilling = b.Soft != nil
+	if m.distilling {
+		m.soft = *b.Soft
+		m.soft.Logits = a.teacher[:copy(a.teacher, b.Soft.Logits)]
+	}
 	copy(a.tokens, b.Tokens)
 	for i := range b.B {
 		a.valid[i] = b.validLen(i)
@@ -132,7 +137,7 @@ func (m *Model) tagHeadForward() float32 {
 	if !m.hasTargets {
 		return 0
 	}
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets[:B*T], B, T, K)
+	return m.headLoss(a.targets[:B*T], B*T, K)
 }
 
 // classifyHeadForward: one class distribution per sequence, read from the
@@ -162,7 +167,18 @@ func (m *Model) classifyHeadForward() float32 {
 	if !m.hasTargets {
 		return 0
 	}
-	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, a.targets[:B], B, 1, K)
+	return m.headLoss(a.targets[:B], B, K)
+}
+
+// headLoss is the tagging or classification head's loss over n rows of K
+// logits: the cross-entropy with the targets, or with soft targets the
+// distillation loss, whose gaps overwrite the teacher's logits.
+func (m *Model) headLoss(targets []int32, n, K int) float32 {
+	a := &m.acts
+	if s := &m.soft; m.distilling {
+		return m.Ops.DistillForward(a.losses, a.probs, s.Logits, a.logits, s.Logits, targets, 1, n, K, s.Temperature, s.Alpha)
+	}
+	return m.Ops.SoftmaxCrossEntropyForward(a.losses, a.probs, a.logits, targets, 1, n, K)
 }
 
 // dropout zeroes each of x's first n elements with probability m.Dropout

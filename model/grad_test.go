@@ -24,17 +24,20 @@ func TestGradModel(t *testing.T) {
 		valid   []int
 		dropout float32
 		lora    bool
+		distil  bool
 	}{
-		{"lm", TaskLM, full, 0, false},
-		{"lm/padded", TaskLM, padded, 0, false},
-		{"mlm/padded", TaskMLM, padded, 0, false},
-		{"tag/padded", TaskTag, padded, 0, false},
-		{"classify", TaskClassify, full, 0, false},
-		{"classify/padded", TaskClassify, padded, 0, false},
-		{"lm/dropout", TaskLM, full, 0.3, false},
-		{"tag/lora", TaskTag, padded, 0, true},
-		{"classify/lora+dropout", TaskClassify, padded, 0.2, true},
-		{"lm/lora", TaskLM, full, 0, true},
+		{"lm", TaskLM, full, 0, false, false},
+		{"lm/padded", TaskLM, padded, 0, false, false},
+		{"mlm/padded", TaskMLM, padded, 0, false, false},
+		{"tag/padded", TaskTag, padded, 0, false, false},
+		{"classify", TaskClassify, full, 0, false, false},
+		{"classify/padded", TaskClassify, padded, 0, false, false},
+		{"lm/dropout", TaskLM, full, 0.3, false, false},
+		{"tag/lora", TaskTag, padded, 0, true, false},
+		{"classify/lora+dropout", TaskClassify, padded, 0.2, true, false},
+		{"lm/lora", TaskLM, full, 0, true, false},
+		{"tag/distil", TaskTag, padded, 0, false, true},
+		{"classify/distil+dropout", TaskClassify, padded, 0.2, false, true},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,6 +52,9 @@ func TestGradModel(t *testing.T) {
 			m.Training, m.Dropout = true, tc.dropout
 			rng := rand.New(rand.NewPCG(uint64(i), 5))
 			b := randomBatch(rng, gradConfig, tc.task, 3, 8, tc.valid)
+			if tc.distil {
+				b.Soft = randomSoftTargets(rng, gradConfig, b)
+			}
 			loss := func() float64 {
 				m.SeedDropout(11) // the same masks for every evaluation
 				mustForward(t, m, b)
@@ -172,4 +178,18 @@ func TestGradModelCatchesAWrongBackward(t *testing.T) {
 	if !gradMismatch(numeric, 1.05*g) {
 		t.Fatalf("a gradient 5%% off passes the check (finite difference %g)", numeric)
 	}
+}
+
+// randomSoftTargets are a made-up teacher's logits for b's head, softened
+// at 2 and weighted 0.6 against the hard labels.
+func randomSoftTargets(rng *rand.Rand, cfg Config, b Batch) *SoftTargets {
+	n := b.B * b.T * cfg.NumTags
+	if b.Task == TaskClassify {
+		n = b.B * cfg.NumClasses
+	}
+	logits := make([]float32, n)
+	for i := range logits {
+		logits[i] = float32(rng.NormFloat64() * 2)
+	}
+	return &SoftTargets{Logits: logits, Temperature: 2, Alpha: 0.6}
 }

@@ -48,8 +48,10 @@ type Model struct {
 	batchSize  int // B of the last forward pass
 	seqLen     int // T of the last forward pass
 	hasTargets bool
-	dropped    bool // dropout masks were applied
-	numMasked  int  // TaskMLM with targets: rows gathered for the head
+	dropped    bool        // dropout masks were applied
+	numMasked  int         // TaskMLM with targets: rows gathered for the head
+	distilling bool        // the loss is distillation's, with soft's settings
+	soft       SoftTargets // its Logits are acts.teacher
 	forwarded  bool
 }
 
@@ -70,6 +72,7 @@ type activations struct {
 	rowTgt  []int32   // (B*T) masked LM: the gathered rows' targets
 	logits  []float32 // (B,T,max(V,NumTags)) or (B,NumClasses); dlogits in Backward
 	probs   []float32 // same as logits
+	teacher []float32 // (B,T,NumTags) or (B,NumClasses): distillation's teacher logits, then the gaps of ref.DistillForward
 	losses  []float32 // (B,T)
 }
 
@@ -164,6 +167,7 @@ func (m *Model) allocActivations() {
 	a.rows, a.rowTgt = make([]int32, BT), make([]int32, BT)
 	width := max(c.V, c.NumTags, c.NumClasses)
 	a.logits, a.probs, a.losses = f(BT*width), f(BT*width), f(BT)
+	a.teacher = f(BT * max(c.NumTags, c.NumClasses))
 }
 
 // allocBackward adds the dropout masks and the backward scratch.

@@ -34,6 +34,9 @@ type Ops struct {
 	SoftmaxCrossEntropyForward  func(losses, probs, logits []float32, targets []int32, B, T, V int) float32
 	SoftmaxCrossEntropyBackward func(dlogits, probs []float32, targets []int32, dloss float32, B, T, V int)
 
+	DistillForward  func(losses, probs, gaps, logits, teacher []float32, targets []int32, B, T, V int, temp, alpha float32) float32
+	DistillBackward func(dlogits, probs, gaps []float32, targets []int32, dloss float32, B, T, V int, temp, alpha float32)
+
 	AdamWUpdate func(params, grads, m, v []float32, N, step int, lr, beta1, beta2, eps, weightDecay float32)
 }
 
@@ -54,6 +57,8 @@ var RefOps = &Ops{
 	ResidualBackward:            ref.ResidualBackward,
 	SoftmaxCrossEntropyForward:  ref.SoftmaxCrossEntropyForward,
 	SoftmaxCrossEntropyBackward: ref.SoftmaxCrossEntropyBackward,
+	DistillForward:              ref.DistillForward,
+	DistillBackward:             ref.DistillBackward,
 	AdamWUpdate:                 ref.AdamWUpdate,
 }
 
@@ -75,5 +80,10 @@ var FastOps = &Ops{
 	ResidualBackward:            kernels.ResidualBackward,
 	SoftmaxCrossEntropyForward:  kernels.SoftmaxCrossEntropyForward,
 	SoftmaxCrossEntropyBackward: kernels.SoftmaxCrossEntropyBackward,
-	AdamWUpdate:                 kernels.AdamWUpdate,
+	// Distillation only ever scores a tagging or classification head's
+	// few logits a position, next to which the body's matmuls are
+	// everything: the reference op is fast enough.
+	DistillForward:  ref.DistillForward,
+	DistillBackward: ref.DistillBackward,
+	AdamWUpdate:     kernels.AdamWUpdate,
 }

@@ -1,6 +1,10 @@
 package model
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"math"
+)
 
 // Task is what a forward pass computes: which head reads the body's output,
 // what the targets mean, and whether attention is causal.
@@ -63,6 +67,22 @@ type Batch struct {
 	// positions, the rest is padding that nothing attends to and no loss
 	// reads. nil means every position is real.
 	Valid []int
+	// Soft, with Targets on a tagging or classification batch, makes the
+	// loss knowledge distillation's (ref.DistillForward): the teacher's
+	// softened logits and the hard labels, at the positions that have a
+	// label.
+	Soft *SoftTargets
+}
+
+// SoftTargets are a teacher's outputs for a batch and how much they count.
+type SoftTargets struct {
+	// Logits are the teacher's head logits for the batch's tokens, shaped
+	// as the student's Output: (B,T,NumTags) or (B,NumClasses).
+	Logits []float32
+	// Temperature softens both distributions (> 0; 1 leaves them be).
+	Temperature float32
+	// Alpha is the soft term's weight in [0,1]; the hard labels get 1-Alpha.
+	Alpha float32
 }
 
 // check says what is wrong with a batch for model cfg with room for maxB
@@ -95,7 +115,36 @@ func (b *Batch) check(cfg Config, maxB int) error {
 	if err := b.checkValid(); err != nil {
 		return err
 	}
-	return b.checkTargets(cfg)
+	if err := b.checkTargets(cfg); err != nil {
+		return err
+	}
+	return b.checkSoft(cfg)
+}
+
+func (b *Batch) checkSoft(cfg Config) error {
+	s := b.Soft
+	if s == nil {
+		return nil
+	}
+	want := b.B * b.T * cfg.NumTags
+	switch {
+	case b.Task != TaskTag && b.Task != TaskClassify:
+		return fmt.Errorf("batch: soft targets for a %s batch; distillation is for the tagging and classification heads", b.Task)
+	case b.Targets == nil:
+		return errors.New("batch: soft targets without Targets; distillation scores the positions that have a label")
+	case b.Task == TaskClassify:
+		want = b.B * cfg.NumClasses
+	}
+	if len(s.Logits) != want {
+		return fmt.Errorf("batch: %d teacher logits for a %s batch with B=%d, T=%d; want %d (the teacher's head must have the student's labels)", len(s.Logits), b.Task, b.B, b.T, want)
+	}
+	if !(s.Temperature > 0) || math.IsInf(float64(s.Temperature), 0) {
+		return fmt.Errorf("batch: distillation temperature %v must be a number > 0", s.Temperature)
+	}
+	if !(s.Alpha >= 0 && s.Alpha <= 1) {
+		return fmt.Errorf("batch: distillation alpha %v must be in [0,1]", s.Alpha)
+	}
+	return nil
 }
 
 func (b *Batch) checkValid() error {
