@@ -22,7 +22,8 @@ func runTrain(args []string) error {
 	flags.Usage = func() {
 		fmt.Fprintln(flags.Output(), "Usage: tutor train --config FILE --out DIR [--resume] [--device cpu]\n\n"+
 			"Pre-trains a model on token shards or text (objective causal, masked or both), or fine-tunes a\n"+
-			"classification or tagging head on labelled JSONL (full or LoRA), as the config file says. Shows\n"+
+			"classification or tagging head on labelled JSONL (full or LoRA, optionally distilling a\n"+
+			"teacher: a \"distill\" block), as the config file says. Shows\n"+
 			"progress on stderr, validates every eval_every steps, stops early after patience validations\n"+
 			"without improvement, and writes latest/, best/, tokenizer.json and report.json into --out.\n"+
 			"Ctrl-C saves latest/ and stops; --resume continues exactly where it stopped. Flags:")
@@ -52,6 +53,9 @@ func runTrain(args []string) error {
 	}
 	if rep.ClassificationReport != nil {
 		fmt.Printf("validation at the best step (%d):\n\n%s", rep.BestStep, rep.ClassificationReport)
+	}
+	if t := rep.Teacher; t != nil && t.ClassificationReport != nil {
+		fmt.Printf("\nthe teacher %s on the same data (val loss %.4f; the student's best %.4f):\n\n%s", t.Dir, t.ValLoss, rep.BestValLoss, t.ClassificationReport)
 	}
 	return nil
 }

@@ -44,6 +44,9 @@ type Config struct {
 	// LoRA, when set, trains low-rank adapters (and the head) instead of
 	// the whole body.
 	LoRA *model.LoRAConfig `json:"lora,omitempty"`
+	// Distill, when set, trains the head on a fine-tuned teacher's
+	// softened outputs as well as the labels.
+	Distill *DistillConfig `json:"distill,omitempty"`
 
 	Data DataConfig `json:"data"`
 
@@ -90,6 +93,17 @@ type DataConfig struct {
 	// split (0: all), for quick runs on a slice of the corpus.
 	MaxTrainTokens int64 `json:"max_train_tokens,omitempty"`
 	MaxValTokens   int64 `json:"max_val_tokens,omitempty"`
+}
+
+// DistillConfig is knowledge distillation from a teacher fine-tuned for
+// the same head, labels and tokenizer. Each step's loss is, at every
+// labelled position, alpha·T²·KL(softmax(teacher/T) ‖ softmax(student/T))
+// + (1-alpha)·cross-entropy with the label, the teacher's logits computed
+// on the same batch (ref.DistillForward).
+type DistillConfig struct {
+	Teacher     string   `json:"teacher"`               // checkpoint or run directory of the teacher
+	Temperature float64  `json:"temperature,omitempty"` // T (default 2)
+	Alpha       *float64 `json:"alpha,omitempty"`       // the soft term's weight in [0,1] (default 0.5)
 }
 
 // The objectives and heads, as written in configs.
@@ -227,12 +241,43 @@ func (c *Config) checkWhat() error {
 			return fmt.Errorf(`"lora": %w`, err)
 		}
 	}
+	if err := c.checkDistill(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, l := range c.Labels {
 		if l == "" || seen[l] {
 			return fmt.Errorf(`"labels" has an empty or repeated label %q; list each label once`, l)
 		}
 		seen[l] = true
+	}
+	return nil
+}
+
+// checkDistill checks the distillation block and fills its defaults.
+func (c *Config) checkDistill() error {
+	d := c.Distill
+	if d == nil {
+		return nil
+	}
+	if !c.FineTuning() {
+		return errors.New(`"distill" trains a head from a teacher's outputs; add a "head" (tagging or classification)`)
+	}
+	if d.Teacher == "" {
+		return errors.New(`"distill" needs "teacher": the checkpoint or run directory of a model fine-tuned for the same head`)
+	}
+	if d.Temperature == 0 {
+		d.Temperature = 2
+	}
+	if d.Alpha == nil {
+		half := 0.5
+		d.Alpha = &half
+	}
+	if math.IsNaN(d.Temperature) || d.Temperature <= 0 || d.Temperature > 100 {
+		return fmt.Errorf(`"distill": "temperature" is %v; it must be > 0 and ≤ 100 (1 to 4 is usual)`, d.Temperature)
+	}
+	if a := *d.Alpha; math.IsNaN(a) || a < 0 || a > 1 {
+		return fmt.Errorf(`"distill": "alpha" is %v; it must be between 0 (labels only) and 1 (teacher only)`, a)
 	}
 	return nil
 }
@@ -381,6 +426,11 @@ func (c *Config) withResolvedPaths() Config {
 	d.Corpus, d.TrainText, d.ValText = abs(d.Corpus), abs(d.TrainText), abs(d.ValText)
 	d.Train, d.Val, d.Tokenizer = abs(d.Train), abs(d.Val), abs(d.Tokenizer)
 	r.Init = abs(r.Init)
+	if r.Distill != nil {
+		d := *r.Distill
+		d.Teacher = abs(d.Teacher)
+		r.Distill = &d
+	}
 	r.dir = ""
 	return r
 }

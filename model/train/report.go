@@ -51,6 +51,20 @@ type Report struct {
 	// ClassificationReport is the best checkpoint's report on the
 	// validation data, for heads.
 	ClassificationReport *ClassReport `json:"classification_report,omitempty"`
+	// Teacher is a distilled run's teacher, scored on the same validation
+	// data, to read beside BestValLoss and ClassificationReport.
+	Teacher *TeacherReport `json:"teacher,omitempty"`
+}
+
+// TeacherReport is the teacher of a distilled run and how it scores on the
+// student's validation data.
+type TeacherReport struct {
+	Dir                  string       `json:"dir"` // its checkpoint
+	Temperature          float64      `json:"temperature"`
+	Alpha                float64      `json:"alpha"`
+	Params               int64        `json:"params"`
+	ValLoss              float64      `json:"val_loss"`
+	ClassificationReport *ClassReport `json:"classification_report"`
 }
 
 // CurvePoint is one validation of the run.

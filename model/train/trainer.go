@@ -81,6 +81,7 @@ const (
 	stateLabels    = "labels"
 	stateObjective = "objective"
 	stateConfig    = "train_config"
+	stateTeacher   = "distilled_from"
 )
 
 // runner is one training run in progress.
@@ -94,6 +95,8 @@ type runner struct {
 	adam      model.AdamW
 	sched     model.Schedule
 	data      dataset
+	teacher   *Trained // distillation's teacher, or nil
+	teacherEv evaluation
 	total     int
 	every     int
 	st        runState
@@ -146,6 +149,9 @@ func (r *runner) prepare() error {
 		return err
 	}
 	if err := r.loadVocab(); err != nil {
+		return err
+	}
+	if err := r.loadTeacher(); err != nil {
 		return err
 	}
 	var err error
@@ -234,6 +240,10 @@ func (r *runner) fresh() error {
 func (r *runner) chooseLabels() error {
 	if len(r.cfg.Labels) > 0 {
 		r.labels = r.cfg.Labels
+		return nil
+	}
+	if r.teacher != nil {
+		r.labels = r.teacher.Labels
 		return nil
 	}
 	exs, err := readExamples(r.cfg.path(r.cfg.Data.Train), r.cfg.Head)
@@ -388,6 +398,9 @@ func (r *runner) plan() error {
 	if err != nil {
 		return err
 	}
+	if err := r.checkTeacher(); err != nil {
+		return err
+	}
 	n := r.data.examplesPerEpoch()
 	r.total = cfg.Steps
 	if cfg.Epochs > 0 {
@@ -501,6 +514,9 @@ func (r *runner) step(step int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := r.teach(&b); err != nil {
+		return 0, err
+	}
 	m := r.m
 	m.Training = true
 	m.ZeroGrad()
@@ -607,6 +623,9 @@ func (r *runner) state() map[string]string {
 	}
 	if r.cfg.FineTuning() {
 		s[stateHead], s[stateLabels] = r.cfg.Head, mustJSON(r.labels)
+		if r.teacher != nil {
+			s[stateTeacher] = r.teacher.Dir
+		}
 	} else {
 		s[stateObjective] = r.cfg.Objective
 	}
@@ -675,6 +694,11 @@ func (r *runner) report() *Report {
 	if rep.Curve == nil {
 		rep.Curve = []CurvePoint{}
 	}
+	if t := r.teacher; t != nil {
+		d := r.cfg.Distill
+		rep.Teacher = &TeacherReport{Dir: t.Dir, Temperature: d.Temperature, Alpha: *d.Alpha, Params: t.Model.Config.NumParams(),
+			ValLoss: r.teacherEv.Loss, ClassificationReport: r.teacherEv.Report}
+	}
 	return rep
 }
 
@@ -706,6 +730,9 @@ func (r *runner) summary(rep *Report) string {
 		rep.TrainLoss, rep.ValLoss, rep.BestValLoss, rep.BestStep, rep.UnigramValLoss)
 	if rep.ClassificationReport != nil {
 		s += fmt.Sprintf(", accuracy %.3f, macro F1 %.3f", rep.ClassificationReport.Accuracy, rep.ClassificationReport.MacroAvg.F1)
+	}
+	if t := rep.Teacher; t != nil && t.ClassificationReport != nil {
+		s += fmt.Sprintf(" (teacher: val loss %.4f, accuracy %.3f, macro F1 %.3f)", t.ValLoss, t.ClassificationReport.Accuracy, t.ClassificationReport.MacroAvg.F1)
 	}
 	if rep.StoppedEarly {
 		s += ", stopped early"
