@@ -7,6 +7,8 @@
 //	tutor data grade [--out DIR]                 build the answer-grading datasets
 //	tutor data difficulty                        rebuild the word-rarity table of the difficulty levels
 //	tutor train --config FILE --out DIR          pre-train or fine-tune a model
+//	tutor distill --teacher DIR --task gec|grade distil a teacher into the student
+//	tutor quantize --model DIR --out DIR         int8 weights with per-group scales
 //	tutor generate --model DIR [--prompt TEXT]   continue a prompt with a trained model
 //	tutor eval --model DIR [--data PATH]         validation loss or classification report of a model
 //	tutor eval gec --model DIR --data PATH       grammar checking scored per error type
@@ -41,6 +43,8 @@ Usage:
   tutor data difficulty                        rebuild data/difficulty/words.tsv (difficulty levels)
   tutor train --config FILE --out DIR [--resume] [--device cpu]
                                                pre-train or fine-tune a model (docs/TRAINING.md)
+  tutor distill --teacher DIR --task gec|grade --out DIR
+                                               train the student on a teacher's soft outputs and the labels
   tutor generate --model DIR [--prompt TEXT]   continue a prompt (greedy, or sampled with --temperature)
   tutor eval --model DIR [--data PATH]         validation loss and perplexity, or a head's classification report
   tutor eval gec --model DIR --data PATH[,PATH...] [--threshold F] [--baseline | --sweep]
@@ -92,6 +96,8 @@ func run(args []string) error {
 		return runData(args[1:])
 	case "train":
 		return runTrain(args[1:])
+	case "distill":
+		return runDistill(args[1:])
 	case "generate":
 		return runGenerate(args[1:])
 	case "eval":

@@ -45,9 +45,15 @@ func runTrain(args []string) error {
 	if err != nil {
 		return err
 	}
+	return trainAndReport(cfg, *out, *resume)
+}
+
+// trainAndReport runs a training config into out (tutor train and tutor
+// distill) and prints the classification reports of a fine-tuned head.
+func trainAndReport(cfg *train.Config, out string, resume bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := train.Run(ctx, cfg, train.Options{Out: *out, Resume: *resume, Progress: os.Stderr})
+	rep, err := train.Run(ctx, cfg, train.Options{Out: out, Resume: resume, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
