@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -169,17 +170,26 @@ type teachingModels struct {
 }
 
 func (m *teachingModels) flags(fs *flag.FlagSet) {
-	fs.StringVar(&m.checkModel, "check-model", "", "grammar checker: a tagging model trained by `tutor train` (a checkpoint or run directory); unset, /api/v1/check answers 503")
+	fs.StringVar(&m.checkModel, "check-model", releasedCheckModel, "grammar checker: a tagging model trained by `tutor train` or `tutor quantize` (a checkpoint or run directory); \"off\", or the default when it is missing, makes /api/v1/check answer 503")
 	fs.StringVar(&m.gradeModel, "grade-model", "", "answer grader: a classification model trained by `tutor train`; unset, /api/v1/grade answers 503")
 	fs.StringVar(&m.lexicon, "lexicon", "data/errors", "word tables of the grammar checker")
 	fs.StringVar(&m.explanations, "explanations", "data/explain/en-for-zh.json", "explanations of the grammar checker's edits (a file teachers may edit)")
 	fs.Float64Var(&m.threshold, "check-threshold", checker.DefaultThreshold, "least probability of an edit the checker marks (higher: fewer, surer)")
 }
 
+// releasedCheckModel is the grammar checker released with the tutor
+// (data/models/PROVENANCE.md), which serve uses unless told otherwise.
+const releasedCheckModel = "data/models/gec-student-int8"
+
 // load opens the models that flags name into opts, once for the server's
 // life (they are safe for concurrent use), and says in the log what is on.
 func (m *teachingModels) load(opts *api.Options, log *slog.Logger) error {
-	if m.checkModel == "" {
+	if m.checkModel == releasedCheckModel {
+		if _, err := os.Stat(filepath.Join(releasedCheckModel, "manifest.json")); err != nil {
+			m.checkModel = "" // not run from the repository: no released model here
+		}
+	}
+	if m.checkModel == "" || m.checkModel == "off" {
 		log.Info("grammar checking is off (POST /api/v1/check answers 503); turn it on with --check-model DIR")
 	} else if err := m.loadChecker(opts, log); err != nil {
 		return err
@@ -199,7 +209,7 @@ func (m *teachingModels) loadChecker(opts *api.Options, log *slog.Logger) error 
 	start := time.Now()
 	c, err := teaching.OpenChecker(m.checkModel, m.lexicon, m.explanations, checker.Options{Threshold: m.threshold})
 	if err != nil {
-		return fmt.Errorf("--check-model %s: %w (or start without --check-model)", m.checkModel, err)
+		return fmt.Errorf("--check-model %s: %w (or start with --check-model off)", m.checkModel, err)
 	}
 	opt := c.Options()
 	log.Info("grammar checker loaded", "model", m.checkModel, "threshold", opt.Threshold, "passes", opt.Passes,
