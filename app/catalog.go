@@ -11,6 +11,7 @@ var catalog = map[string]message{
 
 	"nav.dashboard": {"Dashboard", "主页"},
 	"nav.practice":  {"Practise", "练习"},
+	"nav.write":     {"Write", "写作"},
 	"nav.teacher":   {"Classes", "班级"},
 	"nav.admin":     {"Users", "用户"},
 	"nav.logout":    {"Log out", "退出登录"},
@@ -72,6 +73,7 @@ var catalog = map[string]message{
 	"dashboard.practise.due": {"Practise (%d due)", "开始练习（%d 个待复习）"},
 	"dashboard.accuracy":     {"Accuracy so far: %d%%", "目前正确率：%d%%"},
 	"dashboard.units":        {"Progress by unit", "各单元进度"},
+	"dashboard.write":        {"Write in English and get feedback", "用英语写作并获得反馈"},
 
 	"join.title":   {"Join another class", "加入其他班级"},
 	"join.current": {"Your classes: %s", "你的班级：%s"},
@@ -104,6 +106,19 @@ var catalog = map[string]message{
 	"practice.wrong":       {"Not quite.", "不太对。"},
 	"practice.expected":    {"Answer:", "答案："},
 	"practice.continue":    {"Continue (%s)", "继续（%s）"},
+
+	"write.title":       {"Write in English", "英语写作"},
+	"write.server":      {"Your text is checked by the class server for now, so checking needs a connection. A checker that runs on this device, offline too, comes later.", "目前由班级服务器检查你的文字，因此需要联网。之后会提供在本设备上运行、离线也能使用的检查。"},
+	"write.placeholder": {"Write a few sentences in English…", "用英语写几句话…"},
+	"write.checking":    {"Checking…", "正在检查…"},
+	"write.clean":       {"No errors found.", "没有发现错误。"},
+	"write.found":       {"%d possible errors: tap or point at an underline to see why.", "发现 %d 处可能的错误：点击或指向下划线查看原因。"},
+	"write.example":     {"Example:", "例句："},
+	"write.apply":       {"Apply the fix", "采用修改"},
+	"write.offline":     {"You are offline, so your text cannot be checked right now. It is kept on this device; it is checked when you are back online.", "你现在离线，暂时无法检查文字。文字已保存在本设备上，联网后会自动检查。"},
+	"write.unavailable": {"This server has no grammar checker set up, so your text cannot be checked. It is kept on this device. Tell your teacher or administrator.", "此服务器尚未配置语法检查，无法检查你的文字。文字已保存在本设备上。请告诉老师或管理员。"},
+	"write.notenglish":  {"This does not look like English. Write in English to have it checked.", "这看起来不是英语。请用英语书写后再检查。"},
+	"write.toolong":     {"The text is too long to check at once (at most %d characters). Check it in shorter parts.", "文字太长，无法一次检查（最多 %d 个字符）。请分段检查。"},
 
 	"rating.again": {"Again", "重来"},
 	"rating.hard":  {"Hard", "困难"},

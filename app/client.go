@@ -229,3 +229,10 @@ func (c *Client) Reviews(ctx context.Context) ([]api.ReviewEvent, error) {
 	err := c.do(ctx, "GET", "/api/v1/reviews", nil, &rs)
 	return rs, err
 }
+
+// Check asks the server to mark the grammar errors of a learner's text.
+func (c *Client) Check(ctx context.Context, text string) (api.CheckResult, error) {
+	var r api.CheckResult
+	err := c.do(ctx, "POST", "/api/v1/check", api.CheckRequest{Text: text}, &r)
+	return r, err
+}

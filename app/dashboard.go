@@ -38,6 +38,8 @@ func (p *dashboard) Render() app.UI {
 	return page("dashboard", &p.watched,
 		app.H1().Text(p.T("dashboard.hello", p.v.User.DisplayName)),
 		p.renderCourse(),
+		// Writing needs no course, so the way there is shown to everyone.
+		app.P().Body(app.A().ID("write-link").Class("button big").Href(PathWrite).Text(p.T("dashboard.write"))),
 		p.renderRejected(),
 		p.renderJoin(),
 	)

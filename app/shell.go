@@ -94,6 +94,7 @@ func (b *topBar) renderNav() app.UI {
 	return app.Nav().Body(
 		app.A().Href("/dashboard").Text(b.T("nav.dashboard")),
 		app.A().Href("/practice").Text(b.T("nav.practice")),
+		app.A().Href(PathWrite).Text(b.T("nav.write")),
 		app.If(b.hasRole(roleTeacher, roleAdmin), func() app.UI {
 			return app.A().Href("/teacher").Text(b.T("nav.teacher"))
 		}),
