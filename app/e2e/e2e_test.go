@@ -466,8 +466,9 @@ func indexOf(xs []string, x string) int {
 }
 
 // newEnv starts the real server over a fresh SQLite file holding the test
-// course, serving the PWA built for this run under a new version.
-func newEnv(t testing.TB) (*sqlite.DB, *server, string, course.Pack) {
+// course, serving the PWA built for this run under a new version; opts may
+// add to the server's options (a grammar checker, say).
+func newEnv(t testing.TB, opts ...func(*api.Options)) (*sqlite.DB, *server, string, course.Pack) {
 	t.Helper()
 	if browserErr != nil {
 		t.Fatal(browserErr)
@@ -485,11 +486,15 @@ func newEnv(t testing.TB) (*sqlite.DB, *server, string, course.Pack) {
 		t.Fatal(err)
 	}
 	version := fmt.Sprintf("e2e-%d", time.Now().UnixNano())
-	srv := startServer(t, api.New(api.Options{
+	o := api.Options{
 		Store:  store,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		App:    tutorapp.NewHandler(version, webFiles(t)),
-	}))
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	srv := startServer(t, api.New(o))
 	return store, srv, version, pack
 }
 
