@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -156,4 +157,32 @@ func equalSegments(a, b []segment) bool {
 		}
 	}
 	return true
+}
+
+// TestCheckProblem: a failed check is explained by its cause; offline and a
+// server without a checker are told apart, since only one of them passes.
+func TestCheckProblem(t *testing.T) {
+	p := newWritePage()
+	p.lang = English
+	cases := []struct {
+		err     error
+		key     string
+		message string
+	}{
+		{nil, "", ""},
+		{&NetworkError{Err: errors.New("fetch failed")}, "offline", p.T("write.offline")},
+		{&APIError{Status: 503, ErrorDetail: api.ErrorDetail{Code: "unavailable", Message: "no model"}}, "unavailable", p.T("write.unavailable")},
+		{&APIError{Status: 422, ErrorDetail: api.ErrorDetail{Code: api.CodeNotEnglish, Message: "x"}}, api.CodeNotEnglish, p.T("write.notenglish")},
+		{&APIError{Status: 413, ErrorDetail: api.ErrorDetail{Code: api.CodeTooLong, Message: "x"}}, api.CodeTooLong, p.T("write.toolong", api.MaxCheckRunes)},
+		{&APIError{Status: 401, ErrorDetail: api.ErrorDetail{Code: "unauthorized", Message: "Log in again."}}, "unauthorized", "Log in again."},
+	}
+	for _, c := range cases {
+		key, msg := p.checkProblem(c.err)
+		if key != c.key || msg != c.message {
+			t.Errorf("checkProblem(%v) = %q, %q; want %q, %q", c.err, key, msg, c.key, c.message)
+		}
+	}
+	if !strings.Contains(p.T("write.toolong", api.MaxCheckRunes), "2000") {
+		t.Error("the too-long message does not give the limit")
+	}
 }

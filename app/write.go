@@ -247,6 +247,9 @@ func (p *writePage) check() {
 			p.checking = false
 			p.problemKey, p.problem = p.checkProblem(err)
 			if err == nil {
+				if p.result == nil || p.result.Text != res.Text {
+					p.selected = -1 // its index means nothing in the new edits
+				}
 				p.result = &res
 			}
 		})
