@@ -112,7 +112,7 @@ var catalog = map[string]message{
 	"write.placeholder": {"Write a few sentences in English…", "用英语写几句话…"},
 	"write.checking":    {"Checking…", "正在检查…"},
 	"write.clean":       {"No errors found.", "没有发现错误。"},
-	"write.found":       {"%d possible errors: tap or point at an underline to see why.", "发现 %d 处可能的错误：点击或指向下划线查看原因。"},
+	"write.found":       {"Possible errors: %d. Tap or point at an underline to see why.", "发现 %d 处可能的错误：点击或指向下划线查看原因。"},
 	"write.example":     {"Example:", "例句："},
 	"write.apply":       {"Apply the fix", "采用修改"},
 	"write.offline":     {"You are offline, so your text cannot be checked right now. It is kept on this device; it is checked when you are back online.", "你现在离线，暂时无法检查文字。文字已保存在本设备上，联网后会自动检查。"},
