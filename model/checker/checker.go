@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tutor-dev/tutor/model/gec"
+	_ "github.com/tutor-dev/tutor/model/quant" // int8 models (tutor quantize) open like float ones
 	"github.com/tutor-dev/tutor/model/train"
 )
 

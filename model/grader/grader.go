@@ -23,6 +23,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	_ "github.com/tutor-dev/tutor/model/quant" // int8 models (tutor quantize) open like float ones
 	"github.com/tutor-dev/tutor/model/tokenizer"
 	"github.com/tutor-dev/tutor/model/train"
 )
