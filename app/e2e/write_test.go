@@ -1,13 +1,10 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,9 +12,7 @@ import (
 
 	wire "github.com/tutor-dev/tutor/app/api"
 	"github.com/tutor-dev/tutor/model/checker"
-	"github.com/tutor-dev/tutor/model/gec"
-	"github.com/tutor-dev/tutor/model/gecscore"
-	"github.com/tutor-dev/tutor/model/train"
+	"github.com/tutor-dev/tutor/model/checker/checkertest"
 	"github.com/tutor-dev/tutor/server/api"
 	"github.com/tutor-dev/tutor/server/teaching"
 )
@@ -42,7 +37,7 @@ func TestE2EWriteCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a tiny checker (some seconds)")
 	}
-	chk, err := teaching.OpenChecker(trainWriteChecker(t), "../../data/errors", "../../data/explain/en-for-zh.json", checker.Options{})
+	chk, err := teaching.OpenChecker(checkertest.TrainChecker(t, "../..", t.TempDir(), writeTaught), "../../data/errors", "../../data/explain/en-for-zh.json", checker.Options{})
 	if err != nil {
 		t.Fatalf("opening the tiny checker: %v", err)
 	}
@@ -121,61 +116,4 @@ func TestE2EWriteCheck(t *testing.T) {
 	srv.up()
 	b.setNetwork(true)
 	b.waitFor("a check once back online", `document.getElementById("write-problem") === null`)
-}
-
-// trainWriteChecker fine-tunes testdata/tiny-model as a tagger of
-// writeTaught (and of their corrections, which need nothing) and returns
-// its run directory.
-func trainWriteChecker(t *testing.T) string {
-	t.Helper()
-	lex, err := gec.LoadLexicon(os.DirFS("../../data/errors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg := gec.NewTagger(lex)
-	var data bytes.Buffer
-	for i, marked := range writeTaught {
-		s, err := gecscore.ParseMarkup(fmt.Sprint(i), marked)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ex := gec.Example{Corrupted: s.Text, Correct: s.Corrected}
-		for _, ed := range s.Edits {
-			ex.Edits = append(ex.Edits, gec.Edit{Start: ed.Start, End: ed.End, Replacement: ed.Replacement, Type: ed.Type})
-		}
-		for _, ex := range []gec.Example{ex, {Corrupted: s.Corrected, Correct: s.Corrected}} {
-			passes, err := tg.ToTagging(ex)
-			if err != nil {
-				t.Fatalf("%q: %v", ex.Corrupted, err)
-			}
-			for _, p := range passes {
-				line, err := json.Marshal(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				data.Write(append(line, '\n'))
-			}
-		}
-	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data.jsonl")
-	if err := os.WriteFile(path, data.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tiny, err := filepath.Abs("../../testdata/tiny-model")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := train.ParseConfig([]byte(`{"init": "`+tiny+`", "head": "tagging",
-		"data": {"train": "`+path+`", "val": "`+path+`"},
-		"batch_size": 8, "steps": 200, "lr": 0.01, "warmup": 10, "eval_every": 200, "seed": 1}`), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "run")
-	var progress bytes.Buffer
-	if _, err := train.Run(context.Background(), cfg, train.Options{Out: out, Progress: &progress}); err != nil {
-		t.Fatalf("training the tiny checker: %v\n%s", err, progress.String())
-	}
-	return out
 }

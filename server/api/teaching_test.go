@@ -2,12 +2,10 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,10 +13,9 @@ import (
 
 	wire "github.com/tutor-dev/tutor/app/api"
 	"github.com/tutor-dev/tutor/model/checker"
-	"github.com/tutor-dev/tutor/model/gec"
+	"github.com/tutor-dev/tutor/model/checker/checkertest"
 	"github.com/tutor-dev/tutor/model/gecscore"
 	"github.com/tutor-dev/tutor/model/grader"
-	"github.com/tutor-dev/tutor/model/train"
 	"github.com/tutor-dev/tutor/server"
 	"github.com/tutor-dev/tutor/server/api"
 	"github.com/tutor-dev/tutor/server/teaching"
@@ -142,7 +139,7 @@ func TestTeachingWithRealModels(t *testing.T) {
 		t.Skip("trains two tiny models (some seconds)")
 	}
 	dir := t.TempDir()
-	chk, err := teaching.OpenChecker(trainTinyChecker(t, dir), "../../data/errors", "../../data/explain/en-for-zh.json", checker.Options{})
+	chk, err := teaching.OpenChecker(checkertest.TrainChecker(t, "../..", dir, taughtSentences), "../../data/errors", "../../data/explain/en-for-zh.json", checker.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,39 +282,6 @@ func askCheckResult(s *client, text string) (wire.CheckResult, error) {
 	return out, nil
 }
 
-// trainTinyChecker fine-tunes testdata/tiny-model as a tagger of the taught
-// sentences (and of their corrections, which need nothing) and returns its
-// run directory.
-func trainTinyChecker(t *testing.T, dir string) string {
-	t.Helper()
-	lex, err := gec.LoadLexicon(os.DirFS("../../data/errors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tg := gec.NewTagger(lex)
-	var lines []any
-	for i := range taughtSentences {
-		s, err := gecscore.ParseMarkup(fmt.Sprint(i), taughtSentences[i])
-		if err != nil {
-			t.Fatal(err)
-		}
-		ex := gec.Example{Corrupted: s.Text, Correct: s.Corrected}
-		for _, ed := range s.Edits {
-			ex.Edits = append(ex.Edits, gec.Edit{Start: ed.Start, End: ed.End, Replacement: ed.Replacement, Type: ed.Type})
-		}
-		for _, ex := range []gec.Example{ex, {Corrupted: s.Corrected, Correct: s.Corrected}} {
-			passes, err := tg.ToTagging(ex)
-			if err != nil {
-				t.Fatalf("%q: %v", ex.Corrupted, err)
-			}
-			for _, p := range passes {
-				lines = append(lines, p)
-			}
-		}
-	}
-	return trainTiny(t, filepath.Join(dir, "checker"), "tagging", "", lines)
-}
-
 // trainTinyGrader fine-tunes testdata/tiny-model as a classifier of the
 // taught answers into the three grades and returns its run directory.
 func trainTinyGrader(t *testing.T, dir string) string {
@@ -326,42 +290,5 @@ func trainTinyGrader(t *testing.T, dir string) string {
 	for _, a := range taughtAnswers {
 		lines = append(lines, map[string]string{"text": grader.FormatInput(a[0], []string{a[1]}, a[2]), "label": a[3]})
 	}
-	return trainTiny(t, filepath.Join(dir, "grader"), "classification", `"labels": ["correct", "acceptable", "wrong"],`, lines)
-}
-
-// trainTiny writes lines as the JSONL data of a head and learns it by heart
-// (many steps, no dropout) from the tiny pre-trained model.
-func trainTiny(t *testing.T, dir, head, extra string, lines []any) string {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	var data bytes.Buffer
-	for _, l := range lines {
-		b, err := json.Marshal(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data.Write(append(b, '\n'))
-	}
-	path := filepath.Join(dir, "data.jsonl")
-	if err := os.WriteFile(path, data.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	tiny, err := filepath.Abs("../../testdata/tiny-model")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := train.ParseConfig([]byte(`{"init": "`+tiny+`", "head": "`+head+`", `+extra+`
-		"data": {"train": "`+path+`", "val": "`+path+`"},
-		"batch_size": 8, "steps": 200, "lr": 0.01, "warmup": 10, "eval_every": 200, "seed": 1}`), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "run")
-	var progress bytes.Buffer
-	if _, err := train.Run(context.Background(), cfg, train.Options{Out: out, Progress: &progress}); err != nil {
-		t.Fatalf("training a tiny %s model: %v\n%s", head, err, progress.String())
-	}
-	return out
+	return checkertest.Train(t, "../..", filepath.Join(dir, "grader"), "classification", `"labels": ["correct", "acceptable", "wrong"],`, lines)
 }
