@@ -179,3 +179,44 @@ func TestParityMatmulBackward(t *testing.T) {
 		}
 	}
 }
+
+// TestParityMatmulBackwardFrozen: a nil dweight (a frozen weight) skips
+// that gradient only — dinp and dbias come out as with every gradient, in
+// the reference exactly and in the fast kernel within the usual tolerance.
+func TestParityMatmulBackwardFrozen(t *testing.T) {
+	rng := newRand(t)
+	for _, s := range matmulShapes() {
+		BT := s.B * s.T
+		inp := randomSlice(rng, BT*s.C, 1)
+		weight := randomSlice(rng, s.OC*s.C, 1)
+		dout := randomSlice(rng, BT*s.OC, 1)
+		dinp, dbias := randomSlice(rng, BT*s.C, 1), randomSlice(rng, s.OC, 1)
+		wantDinp, wantDbias := slices.Clone(dinp), slices.Clone(dbias)
+		ref.MatmulBackward(wantDinp, make([]float32, s.OC*s.C), wantDbias, dout, inp, weight, s.B, s.T, s.C, s.OC)
+		for _, withBias := range []bool{true, false} {
+			name := fmt.Sprintf("%+v bias=%v", s, withBias)
+			refDinp, refDbias := slices.Clone(dinp), slices.Clone(dbias)
+			ref.MatmulBackward(refDinp, nil, biasOrNil(refDbias, withBias), dout, inp, weight, s.B, s.T, s.C, s.OC)
+			if !slices.Equal(refDinp, wantDinp) {
+				t.Errorf("ref dinp %s: differs with a nil dweight", name)
+			}
+			forEachMicroKernel(func(kernel string) {
+				gotDinp, gotDbias := slices.Clone(dinp), slices.Clone(dbias)
+				MatmulBackward(gotDinp, nil, biasOrNil(gotDbias, withBias), dout, inp, weight, s.B, s.T, s.C, s.OC)
+				assertCloseFloor(t, "dinp "+kernel+" "+name, gotDinp, wantDinp, matmulTol, sumScale(s.OC))
+				want := wantDbias
+				if !withBias {
+					want = dbias // untouched
+				}
+				assertCloseFloor(t, "dbias "+kernel+" "+name, gotDbias, want, matmulTol, sumScale(BT))
+			})
+		}
+	}
+}
+
+func biasOrNil(b []float32, with bool) []float32 {
+	if with {
+		return b
+	}
+	return nil
+}

@@ -25,23 +25,31 @@ func MatmulForward(out, inp, weight, bias []float32, B, T, C, OC int) {
 
 // MatmulBackward adds the gradients of MatmulForward into dinp, dweight and
 // dbias: dinp += dout·weight, dweight += doutᵀ·inp, dbias += the sum of dout
-// over positions. dbias may be nil (when the forward pass had no bias).
-// dinp is (B,T,C), dweight is (OC,C), dbias is (OC) or nil,
+// over positions. dbias may be nil (when the forward pass had no bias), and
+// either of dweight and dbias may be nil to skip that gradient (a frozen
+// weight needs only the gradient that flows down to its input).
+// dinp is (B,T,C), dweight is (OC,C) or nil, dbias is (OC) or nil,
 // dout is (B,T,OC), inp is (B,T,C), weight is (OC,C).
 func MatmulBackward(dinp, dweight, dbias, dout, inp, weight []float32, B, T, C, OC int) {
 	checkMatmul(dout, inp, weight, dbias, B, T, C, OC)
 	need(dinp, B*T*C)
-	need(dweight, OC*C)
+	if dweight != nil {
+		need(dweight, OC*C)
+	}
 	for bt := 0; bt < B*T; bt++ {
 		x := inp[bt*C : bt*C+C]
 		dx := dinp[bt*C : bt*C+C]
 		for o := 0; o < OC; o++ {
 			d := dout[bt*OC+o]
 			w := weight[o*C : o*C+C]
-			dw := dweight[o*C : o*C+C]
 			for i := range x {
 				dx[i] += w[i] * d
-				dw[i] += x[i] * d
+			}
+			if dweight != nil {
+				dw := dweight[o*C : o*C+C]
+				for i := range x {
+					dw[i] += x[i] * d
+				}
 			}
 			if dbias != nil {
 				dbias[o] += d
