@@ -112,7 +112,8 @@ func (m *Model) linearHeadBackward(dinp, dweight, dbias, inp, weight []float32, 
 	} else {
 		m.Ops.SoftmaxCrossEntropyBackward(dlogits, a.probs, targets[:n], 1, 1, n, K)
 	}
-	m.Ops.MatmulBackward(dinp, dweight, dbias, dlogits, inp, weight, 1, n, C, K)
+	// The LM head is the token embedding, frozen under LoRA.
+	m.Ops.MatmulBackward(dinp, m.trainableGrad(dweight), m.trainableGrad(dbias), dlogits, inp, weight, 1, n, C, K)
 }
 
 // dropoutBackward returns the gradient of a dropped-out tensor's input

@@ -221,12 +221,12 @@ func (m *Model) matmulForward(out, inp, w, bias []float32, B, T, C, OC, l int, s
 }
 
 // matmulBackward differentiates matmulForward: dinp, dw, dbias and, with
-// LoRA, the adapter's gradients collect it. The frozen base weight's
-// gradient is computed too (the kernels have no input-only backward) and
-// ignored by Update.
+// LoRA, the adapter's gradients collect it. A frozen base weight's (and
+// bias's) gradient is skipped: Update and GradNorm never read it, and
+// computing it would be a third of the matmul's backward work.
 // dinp is (B,T,C), dw is (OC,C), dbias is (OC), dout is (B,T,OC).
 func (m *Model) matmulBackward(dinp, dw, dbias, dout, inp, w []float32, B, T, C, OC, l int, site loraSite) {
-	m.Ops.MatmulBackward(dinp, dw, dbias, dout, inp, w, B, T, C, OC)
+	m.Ops.MatmulBackward(dinp, m.trainableGrad(dw), m.trainableGrad(dbias), dout, inp, w, B, T, C, OC)
 	lo := m.LoRA
 	if lo == nil {
 		return
@@ -237,6 +237,26 @@ func (m *Model) matmulBackward(dinp, dw, dbias, dout, inp, w []float32, B, T, C,
 	m.Ops.MatmulBackward(dh, gd.B, nil, dout, h, ad.B, B, T, r, OC)
 	scale(dh, lo.Config.Scale())
 	m.Ops.MatmulBackward(dinp, gd.A, nil, dh, inp, ad.A, B, T, C, r)
+}
+
+// trainableGrad returns g, a tensor's gradient view into Params.Grad, or
+// nil when that tensor is frozen, which tells the matmul kernels to skip
+// it. The search is over the tensor list (a few hundred pointer
+// comparisons a pass), so that SetTrainable needs no bookkeeping.
+func (m *Model) trainableGrad(g []float32) []float32 {
+	if len(g) == 0 || m.frozenGrads {
+		return g
+	}
+	p := &m.Params
+	for _, t := range p.Tensors {
+		if t.Size == len(g) && &p.Grad[t.Offset] == &g[0] {
+			if t.Trainable {
+				return g
+			}
+			return nil
+		}
+	}
+	return g
 }
 
 func scale(x []float32, s float32) {

@@ -118,3 +118,74 @@ func TestLoRAConfigValidate(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestLoRASkipsFrozenGradients: with the body frozen, Backward leaves the
+// blocks' matmul weight and bias gradients untouched, and training follows
+// exactly the path it takes when every gradient is computed (frozenGrads),
+// loss for loss and bit for bit, on the reference kernels.
+func TestLoRASkipsFrozenGradients(t *testing.T) {
+	cfg := Tiny()
+	for _, task := range []Task{TaskTag, TaskLM} {
+		b := randomBatch(rand.New(rand.NewPCG(2, 2)), cfg, task, 2, 12, []int{12, 7})
+		skipped, skippedGrads := loraLosses(t, cfg, b, false)
+		full, fullGrads := loraLosses(t, cfg, b, true)
+		if !slices.Equal(skipped, full) {
+			t.Errorf("%s: losses %v skipping frozen gradients, %v computing them", task, skipped, full)
+		}
+		if !slices.Equal(skippedGrads, fullGrads) {
+			t.Errorf("%s: the adapters' gradients differ when frozen gradients are skipped", task)
+		}
+	}
+}
+
+// loraLosses trains a fresh adapted Tiny model on b for a few steps on the
+// reference kernels and returns its losses and the adapters' last
+// gradients. It checks after every Backward that the frozen matmul weights'
+// gradients are zero exactly when they were skipped.
+func loraLosses(t *testing.T, cfg Config, b Batch, frozenGrads bool) (losses, adapterGrads []float32) {
+	t.Helper()
+	m := newTestModel(t, cfg, RefOps, 2, 8)
+	if err := m.AttachLoRA(LoRAConfig{Rank: 4, Alpha: 8}, 3); err != nil {
+		t.Fatal(err)
+	}
+	jitter(m.LoRA.Params.Data, 0.05, 9) // B starts at zero; make dinp depend on it
+	m.frozenGrads = frozenGrads
+	opt := DefaultAdamW()
+	for range 3 {
+		m.ZeroGrad()
+		losses = append(losses, mustForward(t, m, b))
+		if err := m.Backward(); err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, tn := range m.Params.Tensors {
+			if !isBlockMatmul(tn.Name) {
+				continue
+			}
+			checked++
+			zero := !slices.ContainsFunc(tn.Of(m.Params.Grad), func(g float32) bool { return g != 0 })
+			if zero == frozenGrads {
+				t.Fatalf("%s frozenGrads=%v: gradient all zero = %v", tn.Name, frozenGrads, zero)
+			}
+		}
+		if want := 2 * int(numLoRASites) * cfg.L; checked != want {
+			t.Fatalf("checked %d frozen matmul tensors, want %d", checked, want)
+		}
+		m.ClipGradNorm(1)
+		if err := m.Update(&opt, 1e-2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return losses, slices.Clone(m.LoRA.Params.Grad)
+}
+
+// isBlockMatmul says whether a tensor is an adapted matmul's weight or
+// bias, which LoRA freezes.
+func isBlockMatmul(name string) bool {
+	for _, site := range loraSiteNames {
+		if strings.Contains(name, "."+site+".") {
+			return true
+		}
+	}
+	return false
+}

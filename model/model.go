@@ -42,6 +42,9 @@ type Model struct {
 	back      backScratch
 	rng       rand.PCG // dropout's random numbers
 	sets      [2]*ParamSet
+	// frozenGrads makes Backward compute the frozen tensors' gradients too,
+	// as it did before it learned to skip them; tests compare the two.
+	frozenGrads bool
 
 	// The last forward pass, which Backward differentiates.
 	task       Task
