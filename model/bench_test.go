@@ -17,6 +17,32 @@ func benchModel(b *testing.B, maxB int, inference bool) *Model {
 	return m
 }
 
+// benchTrainSteps times full training steps (forward, backward, clipping,
+// AdamW) of m on one batch of the given number of positions.
+func benchTrainSteps(b *testing.B, m *Model, batch Batch, positions int) {
+	opt := DefaultAdamW()
+	step := func() {
+		m.ZeroGrad()
+		if _, err := m.Forward(batch); err != nil {
+			b.Fatal(err)
+		}
+		if err := m.Backward(); err != nil {
+			b.Fatal(err)
+		}
+		m.ClipGradNorm(1)
+		if err := m.Update(&opt, 1e-4); err != nil {
+			b.Fatal(err)
+		}
+	}
+	step() // first touch of every buffer
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		step()
+	}
+	b.ReportMetric(float64(positions*b.N)/b.Elapsed().Seconds(), "tokens/s")
+}
+
 // BenchmarkTrainStep is one full training step — forward, backward,
 // gradient clipping and AdamW — on the LM objective.
 func BenchmarkTrainStep(b *testing.B) {
@@ -24,27 +50,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	b.Run(fmt.Sprintf("student/B=%d,T=%d", B, T), func(b *testing.B) {
 		m := benchModel(b, B, false)
 		batch := randomBatch(rand.New(rand.NewPCG(1, 1)), m.Config, TaskLM, B, T, nil)
-		opt := DefaultAdamW()
-		step := func() {
-			m.ZeroGrad()
-			if _, err := m.Forward(batch); err != nil {
-				b.Fatal(err)
-			}
-			if err := m.Backward(); err != nil {
-				b.Fatal(err)
-			}
-			m.ClipGradNorm(1)
-			if err := m.Update(&opt, 1e-4); err != nil {
-				b.Fatal(err)
-			}
-		}
-		step() // first touch of every buffer
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			step()
-		}
-		b.ReportMetric(float64(B*T*b.N)/b.Elapsed().Seconds(), "tokens/s")
+		benchTrainSteps(b, m, batch, B*T)
 	})
 }
 
@@ -117,26 +123,6 @@ func BenchmarkLoRAStep(b *testing.B) {
 			b.Fatal(err)
 		}
 		batch := randomBatch(rand.New(rand.NewPCG(1, 1)), cfg, TaskTag, B, T, nil)
-		opt := DefaultAdamW()
-		step := func() {
-			m.ZeroGrad()
-			if _, err := m.Forward(batch); err != nil {
-				b.Fatal(err)
-			}
-			if err := m.Backward(); err != nil {
-				b.Fatal(err)
-			}
-			m.ClipGradNorm(1)
-			if err := m.Update(&opt, 1e-4); err != nil {
-				b.Fatal(err)
-			}
-		}
-		step() // first touch of every buffer
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			step()
-		}
-		b.ReportMetric(float64(B*T*b.N)/b.Elapsed().Seconds(), "tokens/s")
+		benchTrainSteps(b, m, batch, B*T)
 	})
 }
