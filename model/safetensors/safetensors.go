@@ -265,18 +265,28 @@ func (f *File) Find(name string) (*Tensor, bool) {
 	return nil, false
 }
 
+// tensorFor finds the tensor name, of dtype (read as goType) and with n
+// elements, or says what differs.
+func (f *File) tensorFor(name, dtype, goType string, n int) (*Tensor, error) {
+	t, ok := f.Find(name)
+	if !ok {
+		return nil, fmt.Errorf("safetensors: no tensor %q", name)
+	}
+	if t.DType != dtype {
+		return nil, fmt.Errorf("safetensors: tensor %q is %s; only %s can be read as %s", name, t.DType, dtype, goType)
+	}
+	if int64(n) != t.Elements() {
+		return nil, fmt.Errorf("safetensors: tensor %q has %d elements, the destination %d", name, t.Elements(), n)
+	}
+	return t, nil
+}
+
 // ReadFloat32 reads the F32 tensor named name into dst, which must have
 // exactly its number of elements.
 func (f *File) ReadFloat32(name string, dst []float32) error {
-	t, ok := f.Find(name)
-	if !ok {
-		return fmt.Errorf("safetensors: no tensor %q", name)
-	}
-	if t.DType != "F32" {
-		return fmt.Errorf("safetensors: tensor %q is %s; only F32 can be read as float32", name, t.DType)
-	}
-	if int64(len(dst)) != t.Elements() {
-		return fmt.Errorf("safetensors: tensor %q has %d elements, the destination %d", name, t.Elements(), len(dst))
+	t, err := f.tensorFor(name, "F32", "float32", len(dst))
+	if err != nil {
+		return err
 	}
 	buf := make([]byte, min(len(dst)*4, 1<<16))
 	off := f.dataStart + t.Begin
@@ -458,15 +468,9 @@ func WriteRaw(w io.Writer, tensors []RawTensor, metadata map[string]string) erro
 // ReadInt8 reads the I8 tensor named name into dst, which must have
 // exactly its number of elements.
 func (f *File) ReadInt8(name string, dst []int8) error {
-	t, ok := f.Find(name)
-	if !ok {
-		return fmt.Errorf("safetensors: no tensor %q", name)
-	}
-	if t.DType != "I8" {
-		return fmt.Errorf("safetensors: tensor %q is %s; only I8 can be read as int8", name, t.DType)
-	}
-	if int64(len(dst)) != t.Elements() {
-		return fmt.Errorf("safetensors: tensor %q has %d elements, the destination %d", name, t.Elements(), len(dst))
+	t, err := f.tensorFor(name, "I8", "int8", len(dst))
+	if err != nil {
+		return err
 	}
 	buf := make([]byte, min(len(dst), 1<<16))
 	off := f.dataStart + t.Begin
