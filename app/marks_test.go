@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ func TestSplitMarkedUsesRuneOffsets(t *testing.T) {
 		{Text: "days", Edit: 1},
 		{Text: ".", Edit: -1},
 	}
-	if !equalSegments(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("splitMarked = %+v, want %+v", got, want)
 	}
 	var joined strings.Builder
@@ -53,7 +54,7 @@ func TestSplitMarkedInsertionAndEdges(t *testing.T) {
 		{Text: "", Edit: 1},
 		{Text: "cat", Edit: 2},
 	}
-	if !equalSegments(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("splitMarked = %+v, want %+v", got, want)
 	}
 	if got[2].marked() != true || got[1].marked() {
@@ -79,13 +80,13 @@ func TestSplitMarkedSkipsEditsThatDoNotFit(t *testing.T) {
 		{Text: "e", Edit: 5},
 		{Text: "f", Edit: -1},
 	}
-	if !equalSegments(got, want) {
+	if !slices.Equal(got, want) {
 		t.Fatalf("splitMarked = %+v, want %+v", got, want)
 	}
 	if segs := splitMarked("", nil); len(segs) != 0 {
 		t.Errorf("empty text gives %+v, want no segments", segs)
 	}
-	if segs := splitMarked("fine.", nil); !equalSegments(segs, []segment{{Text: "fine.", Edit: -1}}) {
+	if segs := splitMarked("fine.", nil); !slices.Equal(segs, []segment{{Text: "fine.", Edit: -1}}) {
 		t.Errorf("text without edits gives %+v", segs)
 	}
 }
@@ -145,18 +146,6 @@ func TestIsBlank(t *testing.T) {
 			t.Errorf("isBlank(%q) = %v", s, !want)
 		}
 	}
-}
-
-func equalSegments(a, b []segment) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestCheckProblem: a failed check is explained by its cause; offline and a

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -398,7 +399,7 @@ func readTensor(st *safetensors.File, file string, t Tensor, dst []float32) erro
 	if !ok {
 		return fmt.Errorf("%s has no tensor %q, which config.json's model needs: the weights and config.json come from different models; re-copy the checkpoint", file, t.Name)
 	}
-	if !sameShape(got.Shape, t.Shape) {
+	if !slices.Equal(got.Shape, t.Shape) {
 		return fmt.Errorf("%s: tensor %q has shape %v but config.json needs %v: the weights and config.json come from different models; re-copy the checkpoint", file, t.Name, got.Shape, t.Shape)
 	}
 	if err := st.ReadFloat32(t.Name, dst); err != nil {
@@ -410,18 +411,6 @@ func readTensor(st *safetensors.File, file string, t Tensor, dst []float32) erro
 		}
 	}
 	return nil
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // checkFormat checks a tensor file's format metadata, the closest thing
