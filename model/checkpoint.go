@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/tutor-dev/tutor/model/atomicfile"
@@ -255,7 +255,7 @@ func LoadFS(fsys fs.FS, opt Options) (*Checkpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range sortedKeys(man.Files) {
+	for _, name := range slices.Sorted(maps.Keys(man.Files)) {
 		if err := verifyFile(fsys, name, man.Files[name]); err != nil {
 			return nil, err
 		}
@@ -338,15 +338,6 @@ func short(h string) string {
 		return h[:12] + "…"
 	}
 	return h
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // loadModel builds the model config.json describes and fills it from

@@ -3,8 +3,10 @@ package gec
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -90,7 +92,7 @@ func TestCorruptHandChecked(t *testing.T) {
 			}
 			got[ex.Corrupted] = true
 		}
-		if gotList := sortedKeys(got); !reflect.DeepEqual(gotList, tt.want) {
+		if gotList := slices.Sorted(maps.Keys(got)); !reflect.DeepEqual(gotList, tt.want) {
 			t.Errorf("%s: %q became\n%q\nwant\n%q", tt.typ, tt.sentence, gotList, tt.want)
 		}
 		covered[tt.typ] = true

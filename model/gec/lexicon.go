@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -274,15 +273,4 @@ func (lx *Lexicon) isNoun(lemma string) bool {
 func (lx *Lexicon) isAdjective(word string) bool {
 	c := lx.pos[word]
 	return c[adjective] > 0 && c[adjective] >= c[noun] && c[adjective] >= c[verb]
-}
-
-// sortedKeys is m's keys in order (map order is random; the generator must
-// be deterministic).
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -7,11 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/tutor-dev/tutor/model"
@@ -166,10 +167,10 @@ func checkKeys(data []byte, typ reflect.Type, where string) error {
 			fields[name] = f.Type
 		}
 	}
-	for _, key := range sortedKeys(raw) {
+	for _, key := range slices.Sorted(maps.Keys(raw)) {
 		ft, ok := fields[key]
 		if !ok {
-			return fmt.Errorf("unknown key %q%s; the keys are %s", key, where, strings.Join(sortedKeys(fields), ", "))
+			return fmt.Errorf("unknown key %q%s; the keys are %s", key, where, strings.Join(slices.Sorted(maps.Keys(fields)), ", "))
 		}
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
@@ -181,15 +182,6 @@ func checkKeys(data []byte, typ reflect.Type, where string) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // FineTuning says whether the config trains a head on labelled data.

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/tutor-dev/tutor/model"
@@ -105,7 +107,7 @@ func labelsOf(exs []Example) []string {
 		}
 	}
 	delete(seen, "")
-	return sortedKeys(seen)
+	return slices.Sorted(maps.Keys(seen))
 }
 
 // encodeExamples turns examples into token ids and label indices. Texts

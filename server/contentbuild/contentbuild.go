@@ -15,9 +15,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/tutor-dev/tutor/app/course"
 	"github.com/tutor-dev/tutor/model/pkgfetch"
@@ -296,7 +297,7 @@ func writeAll(dir string, files map[string][]byte) error {
 			os.Remove(t)
 		}
 	}()
-	names := sortedKeys(files)
+	names := slices.Sorted(maps.Keys(files))
 	for _, name := range names {
 		tmp := filepath.Join(dir, "."+name+".tmp")
 		if err := os.WriteFile(tmp, files[name], 0o644); err != nil {
@@ -310,13 +311,4 @@ func writeAll(dir string, files map[string][]byte) error {
 		}
 	}
 	return nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
