@@ -39,6 +39,14 @@ func runDataGEC(args []string) error {
 	if flags.NArg() > 0 {
 		return fmt.Errorf("tutor data gec takes no arguments, got %q", flags.Args())
 	}
+	for _, n := range []struct {
+		flag  string
+		value int
+	}{{"--train", o.TrainExamples}, {"--val", o.ValExamples}, {"--test", o.TestExamples}} {
+		if n.value < 1 {
+			return fmt.Errorf("%s %d: each split needs at least one example", n.flag, n.value)
+		}
+	}
 	o.Packs = nil
 	for _, p := range strings.Split(*packs, ",") {
 		if p = strings.TrimSpace(p); p != "" {
