@@ -17,7 +17,7 @@ func TestDataGECRefusesBadInput(t *testing.T) {
 		{[]string{"--val", "0"}, "--val 0: each split needs at least one example"},
 		{[]string{"--corpus", filepath.Join(t.TempDir(), "none.txt")}, "tutor data corpus"},
 	} {
-		args := append([]string{"data", "gec", "--out", out, "--test-out", ""}, tc.args...)
+		args := append([]string{"data", "gec", "--out", out, "--test-out", "", "--lexicon", "../../data/errors"}, tc.args...)
 		if err := run(args); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.want)
 		}
