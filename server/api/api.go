@@ -17,7 +17,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	wire "github.com/tutor-dev/tutor/app/api"
 	"github.com/tutor-dev/tutor/app/course"
 	"github.com/tutor-dev/tutor/server"
 )
@@ -150,10 +149,10 @@ func (s *Server) routes(v1 *echo.Group) {
 	authed.add(http.MethodGet, "/reviews", s.listReviews)
 	authed.add(http.MethodGet, "/progress", s.progress)
 
-	// Any signed-in user may ask; the bodies are one text, so small.
-	teaching := authed.with(limitBody(wire.MaxTeachingBody))
-	teaching.add(http.MethodPost, "/check", s.check)
-	teaching.add(http.MethodPost, "/grade", s.grade)
+	// Any signed-in user may ask; the bodies are one text, so small
+	// (bodyLimits).
+	authed.add(http.MethodPost, "/check", s.check)
+	authed.add(http.MethodPost, "/grade", s.grade)
 
 	s.modelRoutes(v1, authed, staff)
 }

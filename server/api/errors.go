@@ -148,13 +148,21 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// bodyLimit caps request bodies: course imports may be large, everything
-// else is small.
+// bodyLimits are the routes whose bodies may be larger or must be smaller
+// than bodyLimitDefault: course imports are large, a text to check or
+// grade is one text.
+var bodyLimits = map[string]int64{
+	"/api/v1/courses": bodyLimitCourse,
+	"/api/v1/check":   wire.MaxTeachingBody,
+	"/api/v1/grade":   wire.MaxTeachingBody,
+}
+
+// bodyLimit caps request bodies by route.
 func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		limit := int64(bodyLimitDefault)
-		if c.Path() == "/api/v1/courses" {
-			limit = bodyLimitCourse
+		limit, ok := bodyLimits[c.Path()]
+		if !ok {
+			limit = bodyLimitDefault
 		}
 		req := c.Request()
 		if req.ContentLength > limit {

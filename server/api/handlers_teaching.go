@@ -120,18 +120,3 @@ func checkGradeRequest(req wire.GradeRequest) error {
 	}
 	return nil
 }
-
-// limitBody caps the body of one route below the group's limit; a body
-// over it is too_large (413) before any of it is decoded.
-func limitBody(limit int64) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			req := c.Request()
-			if req.ContentLength > limit {
-				return server.Errorf(server.ETOOLARGE, "The request body is %d bytes; the limit here is %d bytes.", req.ContentLength, limit)
-			}
-			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
-			return next(c)
-		}
-	}
-}
