@@ -38,6 +38,14 @@ type Ops struct {
 	DistillBackward func(dlogits, probs, gaps []float32, targets []int32, dloss float32, B, T, V int, temp, alpha float32)
 
 	AdamWUpdate func(params, grads, m, v []float32, N, step int, lr, beta1, beta2, eps, weightDecay float32)
+
+	// Int8MatmulForward is the product of an int8 model (package quant):
+	// out (R,OC) = int8(inp (R,C)) · q (OC,C)ᵀ with per-group scales
+	// (OC, C/G) + bias (OC, may be nil), each input row quantized with its
+	// own scale, bit for bit as quant.Int8RowProduct computes it. nil
+	// means package quant's Go product; the browser's engine sets its
+	// SIMD128 kernel.
+	Int8MatmulForward func(out, inp []float32, q []int8, scales, bias []float32, R, C, OC, G int)
 }
 
 // RefOps computes with the readable reference ops of kernels/ref.

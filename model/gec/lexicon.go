@@ -43,7 +43,8 @@ type Lexicon struct {
 }
 
 // The files LoadLexicon reads.
-var lexiconFiles = []string{"words.tsv", "verbs.tsv", "doubling.txt", "nouns.tsv", "adjectives.tsv", "misspellings.tsv", "rep.tsv"}
+// LexiconFiles are the tables LoadLexicon reads.
+var LexiconFiles = []string{"words.tsv", "verbs.tsv", "doubling.txt", "nouns.tsv", "adjectives.tsv", "misspellings.tsv", "rep.tsv"}
 
 // LoadLexicon reads the tables from fsys, a directory laid out like
 // data/errors (os.DirFS("data/errors") in the repository).
@@ -55,7 +56,7 @@ func LoadLexicon(fsys fs.FS) (*Lexicon, error) {
 		corrects: map[string]string{},
 	}
 	readers := []func([]string) error{lx.addWord, lx.addVerb, lx.addDoubling, lx.addNoun, lx.addAdjective, lx.addMisspellings, lx.addRep}
-	for i, name := range lexiconFiles {
+	for i, name := range LexiconFiles {
 		if err := readTable(fsys, name, readers[i]); err != nil {
 			return nil, err
 		}

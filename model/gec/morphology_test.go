@@ -84,7 +84,7 @@ func TestSpell(t *testing.T) {
 
 func TestLoadLexiconErrors(t *testing.T) {
 	full := fstest.MapFS{}
-	for _, name := range lexiconFiles {
+	for _, name := range LexiconFiles {
 		data, err := os.ReadFile(dataDir + "/errors/" + name)
 		if err != nil {
 			t.Fatal(err)

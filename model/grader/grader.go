@@ -72,6 +72,12 @@ func Open(modelDir string) (*Grader, error) {
 	if err != nil {
 		return nil, err
 	}
+	return New(t)
+}
+
+// New makes a grader of a trained model, which must classify into the
+// grades.
+func New(t *train.Trained) (*Grader, error) {
 	if t.Head != train.HeadClassification || t.Model.Config.NumClasses == 0 {
 		head := t.Head
 		if head == "" {

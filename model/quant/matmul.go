@@ -10,7 +10,7 @@ import "github.com/tutor-dev/tutor/model"
 // belongs to m: it keeps one row of scratch, and m is not safe for
 // concurrent use anyway.
 func Int8Ops(base *model.Ops, m *model.Model, mats map[string]*Matrix) *model.Ops {
-	k := &int8Matmul{base: base.MatmulForward, byWeights: map[*float32]*Matrix{}}
+	k := &int8Matmul{base: base.MatmulForward, kernel: base.Int8MatmulForward, byWeights: map[*float32]*Matrix{}}
 	width := 0
 	for _, t := range m.Params.Tensors {
 		if q := mats[t.Name]; q != nil {
@@ -29,6 +29,7 @@ func Int8Ops(base *model.Ops, m *model.Model, mats map[string]*Matrix) *model.Op
 
 type int8Matmul struct {
 	base      func(out, inp, weight, bias []float32, B, T, C, OC int)
+	kernel    func(out, inp []float32, q []int8, scales, bias []float32, R, C, OC, G int) // nil: Int8RowProduct
 	byWeights map[*float32]*Matrix
 	row       []int8 // (C) the current input row, quantized
 }
@@ -39,6 +40,10 @@ func (k *int8Matmul) forward(out, inp, weight, bias []float32, B, T, C, OC int) 
 	w := k.byWeights[&weight[0]]
 	if w == nil || w.Cols != C || w.Rows != OC {
 		k.base(out, inp, weight, bias, B, T, C, OC)
+		return
+	}
+	if k.kernel != nil {
+		k.kernel(out, inp, w.Q, w.Scales, bias, B*T, C, OC, w.Group)
 		return
 	}
 	xq := k.row[:C]

@@ -37,6 +37,11 @@ func readTokenizer(path string) (*vocabFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	return parseTokenizer(data, path)
+}
+
+// parseTokenizer reads the tokenizer.json data read from path.
+func parseTokenizer(data []byte, path string) (*vocabFile, error) {
 	tok, err := tokenizer.ReadJSON(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

@@ -36,6 +36,9 @@ type OpenOptions struct {
 	Tokenizer string
 	// MaxB is the largest batch the model will see (default 1).
 	MaxB int
+	// Ops computes the model (nil: model.FastOps); the browser's engine
+	// passes its SIMD128 kernels.
+	Ops *model.Ops
 }
 
 // Open loads a checkpoint for inference. dir is a checkpoint directory or
@@ -45,7 +48,7 @@ func Open(dir string, opt OpenOptions) (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
-	ck, err := model.Load(ckDir, model.Options{Inference: true, MaxB: max(opt.MaxB, 1)})
+	ck, err := model.Load(ckDir, opt.modelOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +62,35 @@ func Open(dir string, opt OpenOptions) (*Trained, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newTrained(ck, vocab, ckDir, tokPath)
+}
+
+// OpenFS loads a checkpoint for inference from a file system holding its
+// files and its tokenizer.json side by side, as the browser holds a
+// verified model bundle in memory. name says what it is in messages.
+func OpenFS(fsys fs.FS, name string, opt OpenOptions) (*Trained, error) {
+	ck, err := model.LoadFS(fsys, opt.modelOptions())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	data, err := fs.ReadFile(fsys, TokenizerFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	vocab, err := parseTokenizer(data, name+"/"+TokenizerFile)
+	if err != nil {
+		return nil, err
+	}
+	return newTrained(ck, vocab, name, vocab.path)
+}
+
+func (opt OpenOptions) modelOptions() model.Options {
+	return model.Options{Inference: true, MaxB: max(opt.MaxB, 1), Ops: opt.Ops}
+}
+
+// newTrained checks that vocab is the tokenizer ck was trained with and
+// reads the training state ck's manifest records.
+func newTrained(ck *model.Checkpoint, vocab *vocabFile, ckDir, tokPath string) (*Trained, error) {
 	if sha := ck.State[stateTokenizer]; sha != "" && sha != vocab.sha {
 		return nil, fmt.Errorf("%s is not the tokenizer %s was trained with (sha256 %s…, not %s…); pass the run's tokenizer.json", tokPath, ckDir, sha[:12], vocab.sha[:12])
 	}
