@@ -37,6 +37,35 @@ need_go() {
 
 need_gcc() { command -v gcc >/dev/null || apt_install gcc libc6-dev; }
 
+# The browser engine's SIMD128 kernels are C compiled by Debian's clang and
+# wasm-ld; wasm-objdump (wabt) checks the result.
+need_clang() {
+	local missing=()
+	command -v clang >/dev/null || missing+=(clang)
+	command -v wasm-ld >/dev/null || missing+=(lld)
+	command -v wasm-objdump >/dev/null || missing+=(wabt)
+	[ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+}
+
+# The kernels' tests run the engine's js/wasm test binaries under Node.js.
+need_node() { command -v node >/dev/null || apt_install nodejs; }
+
+# build_kernels compiles kernels/wasm/src into app/web/kernels.wasm. The
+# module shares the Go program's memory, so it must keep nothing there of
+# its own: no data section and no stack in linear memory (no global is
+# ever read or written); the build fails if clang put either in.
+build_kernels() {
+	need_clang
+	say "building kernels.wasm (SIMD128)"
+	clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffp-contract=off -Wall -Werror \
+		-Wl,--no-entry -Wl,--import-memory -o app/web/kernels.wasm kernels/wasm/src/kernels.c
+	if wasm-objdump -h app/web/kernels.wasm | grep -q ' Data ' ||
+		wasm-objdump -d app/web/kernels.wasm | grep -Eq 'global\.(get|set)'; then
+		echo "build.sh: kernels.wasm uses memory of its own (a data section or a stack); keep the kernels' state in locals" >&2
+		exit 1
+	fi
+}
+
 # The browser tests need Chromium, and a CJK font so that their screenshots
 # show the Chinese interface as a student sees it.
 need_chromium() {
@@ -47,7 +76,7 @@ need_chromium() {
 }
 
 # The packages compiled into the browser's WebAssembly.
-wasm_packages="./wasm/... ./app ./app/api ./app/course ./app/learn ./kernels ./kernels/ref"
+wasm_packages="./wasm/... ./app ./app/api ./app/course ./app/learn ./kernels ./kernels/ref ./kernels/wasm ./model/engine"
 
 # simd_experiment names the Go experiment for the SIMD kernels where the
 # machine supports it (amd64), and nothing elsewhere.
@@ -70,6 +99,12 @@ build() {
 	say "building app.wasm"
 	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o app/web/app.wasm ./wasm/app
 	gzip -9 -kf app/web/app.wasm # served to browsers that accept gzip: 8.4 MB -> 2.2 MB
+	build_kernels
+	say "building infer.wasm (the inference engine's Web Worker)"
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o app/web/infer.wasm ./wasm/infer
+	gzip -9 -kf app/web/infer.wasm
+	# The worker starts Go with the toolchain's own loader.
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" app/web/wasm_exec.js
 	# The app's version is the hash of its files: browsers fetch a new app
 	# exactly when something in it changed.
 	local version
@@ -101,6 +136,9 @@ test_all() {
 	go test -count=1 -artifacts -outputdir "$PWD/test-output" ./...
 	say "go test of the kernels and the model with the SIMD kernels compiled in"
 	GOEXPERIMENT=$(simd_experiment) go test -count=1 ./kernels/... ./model/...
+	need_node
+	say "go test of the browser's SIMD128 kernels (js/wasm under Node.js)"
+	GOOS=js GOARCH=wasm go test -count=1 -exec "$PWD/kernels/wasm/node/go_js_wasm_exec" ./kernels/wasm
 }
 
 case "${1:-}" in
