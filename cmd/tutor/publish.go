@@ -6,9 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 
+	"github.com/tutor-dev/tutor/model/engine"
 	"github.com/tutor-dev/tutor/server/registry"
 	"github.com/tutor-dev/tutor/server/sqlite"
 )
@@ -22,9 +24,11 @@ func runPublish(args []string) error {
 	kind := flags.String("kind", "", `which model it is: "student" (the browser's) or "teacher"`)
 	metricsFile := flags.String("metrics", "", `a JSON file of evaluation results, {"name": number, ...}, shown to teachers`)
 	dataFile := flags.String("data", "", `a JSON file of the training data's provenance, {"name": "text", ...}`)
+	lexicon := flags.String("lexicon", "data/errors", `for --task gec: the word tables the checker reads, carried in the bundle`)
+	explanations := flags.String("explanations", "data/explain/en-for-zh.json", `for --task gec: the explanation file, carried in the bundle`)
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), "Usage: tutor publish --class ID --model DIR [--db PATH] [--task gec|grade] [--kind student|teacher] [--metrics FILE] [--data FILE]\n\n"+
-			"Signs the model into a bundle with the server's key (made next to the database on first use), records it as\n"+
+			"Signs the model (for --task gec with the checker's word tables and explanations) into a bundle with the server's key (made next to the database on first use), records it as\n"+
 			"the class's current model and keeps the previous one for rollback. Learners' browsers fetch it at their next sync.\n\n")
 		flags.PrintDefaults()
 	}
@@ -45,6 +49,15 @@ func runPublish(args []string) error {
 	folder, files, err := registry.ModelFiles(*modelDir)
 	if err != nil {
 		return fmt.Errorf("--model: %w", err)
+	}
+	if *task == engine.TaskGEC {
+		// The browser's checker needs the word tables and the explanations
+		// the server's checker reads from data/.
+		extra, err := engine.CheckerFiles(*lexicon, *explanations)
+		if err != nil {
+			return err
+		}
+		maps.Copy(files, extra)
 	}
 	release.Files = files
 	release.Data = withSource(release.Data, folder)

@@ -31,7 +31,7 @@ func TestPublishCommand(t *testing.T) {
 	badMetrics := filepath.Join(dir, "bad-metrics.json")
 	os.WriteFile(badMetrics, []byte(`{"f0.5": "high"}`), 0o644)
 
-	args := []string{"--db", db, "--class", fmt.Sprint(classID), "--model", run, "--task", "gec", "--kind", "student", "--metrics", metrics}
+	args := append([]string{"--db", db, "--class", fmt.Sprint(classID), "--model", run, "--task", "gec", "--kind", "student", "--metrics", metrics}, dataFlags...)
 	if err := runPublish(args); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +58,12 @@ func TestPublishCommand(t *testing.T) {
 	if man.Task != "gec" || man.Kind != "student" || man.Metrics["f0.5"] != 0.42 || !strings.HasSuffix(man.Data["source"], filepath.Join("run", "best")) {
 		t.Errorf("manifest %+v", man)
 	}
+	// A gec bundle carries what the browser's checker reads besides the model.
+	for _, name := range []string{"explanations.json", "words.tsv", "verbs.tsv", "model.safetensors"} {
+		if _, ok := man.Files[name]; !ok {
+			t.Errorf("the gec bundle lacks %s: %v", name, man.Names())
+		}
+	}
 
 	for _, bad := range []struct {
 		args []string
@@ -68,6 +74,7 @@ func TestPublishCommand(t *testing.T) {
 		{[]string{"--db", db, "--class", fmt.Sprint(classID), "--model", dir}, "--model"},
 		{[]string{"--db", db, "--class", fmt.Sprint(classID), "--model", run, "--metrics", badMetrics}, "--metrics"},
 		{[]string{"--db", filepath.Join(dir, "none.db"), "--class", "1", "--model", run}, "tutor serve"},
+		{[]string{"--db", db, "--class", fmt.Sprint(classID), "--model", run, "--task", "gec", "--lexicon", dir}, "--lexicon"},
 	} {
 		if err := runPublish(bad.args); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("publish %v: %v, want an error saying %q", bad.args, err, bad.want)
