@@ -64,7 +64,7 @@ func NewHandler(version string, files fs.FS) *app.Handler {
 		},
 		Styles:             []string{"/web/app.css"},
 		Scripts:            []string{"/web/store.js", "/web/forms.js"},
-		CacheableResources: cacheablePages(),
+		CacheableResources: append(cacheablePages(), engineFiles(files)...),
 		Version:            version,
 		Resources:          staticFiles{files: files},
 	}
@@ -86,9 +86,22 @@ func cacheablePages() []string {
 	return ps
 }
 
+// engineFiles are the on-device engine's files that the build put in
+// files, for the service worker to precache: with them the engine starts
+// offline, from the model this device keeps.
+func engineFiles(files fs.FS) []string {
+	var have []string
+	for _, name := range []string{"infer-worker.js", "wasm_exec.js", "infer.wasm", "kernels.wasm"} {
+		if _, err := fs.Stat(files, name); err == nil {
+			have = append(have, "/web/"+name)
+		}
+	}
+	return have
+}
+
 // staticFiles serves /web/* from an fs.FS and resolves /web/ paths to
-// themselves (same origin). It serves app.wasm.gz in place of app.wasm to
-// browsers that accept gzip, when the build made one.
+// themselves (same origin). It serves X.wasm.gz in place of X.wasm (the
+// app, the engine) to browsers that accept gzip, when the build made one.
 type staticFiles struct{ files fs.FS }
 
 func (s staticFiles) Resolve(location string) string {
@@ -109,7 +122,7 @@ func (s staticFiles) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if name == "app.wasm" && acceptsGzip(r) && s.serveFile(w, r, "app.wasm.gz", "application/wasm", "gzip") {
+	if strings.HasSuffix(name, ".wasm") && acceptsGzip(r) && s.serveFile(w, r, name+".gz", "application/wasm", "gzip") {
 		return
 	}
 	if s.serveFile(w, r, name, "", "") {

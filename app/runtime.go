@@ -26,6 +26,9 @@ const (
 const (
 	syncInterval = 7 * time.Second
 	syncBatch    = api.MaxSyncEvents
+	// modelSyncInterval is how often an open app asks for a newer model
+	// besides every refresh (start, login, back online).
+	modelSyncInterval = time.Minute
 )
 
 // View is what the pages show: a copy of the runtime's state, published
@@ -47,6 +50,9 @@ type View struct {
 	// already written for the user; empty when all is well.
 	Problem        string
 	SessionExpired bool // the server no longer knows this session: log in again
+	// Model is the model on this device (Version 0: none yet, or a
+	// browser that cannot run it).
+	Model ModelStatus
 }
 
 // runtime is the one instance of the app's client-side state: the session,
@@ -71,13 +77,15 @@ type runtime struct {
 	problem        string
 	sessionExpired bool
 	refreshWanted  bool // content, session and log should be fetched again (new login, after an outage)
+	engine         *deviceEngine // nil outside a browser that runs Web Workers and WebAssembly
+	modelKick      chan struct{} // asks the model loop to sync now
 
 	wake chan struct{}
 }
 
 // tutor is the runtime; it exists in every build but starts only in the
 // browser.
-var tutor = &runtime{wake: make(chan struct{}, 1)}
+var tutor = &runtime{wake: make(chan struct{}, 1), modelKick: make(chan struct{}, 1)}
 
 // storedSession is the session as kept offline (kv "session").
 type storedSession struct {
@@ -98,12 +106,14 @@ func (rt *runtime) start(ctx app.Context) {
 	origin := app.Window().Get("location").Get("origin").String()
 	rt.client = &Client{Base: origin}
 	rt.online = navigatorOnline()
+	rt.engine = newDeviceEngine()
 	rt.mu.Unlock()
 
 	showLang(ctx, initialLang(ctx))
 	rt.watchConnectivity()
 	ctx.Async(func() {
 		rt.loadOffline()
+		ctx.Async(rt.modelLoop)
 		rt.refresh()
 		rt.syncLoop()
 	})
@@ -175,6 +185,9 @@ func (rt *runtime) viewLocked() View {
 		Pack:           rt.pack,
 		Problem:        rt.problem,
 		SessionExpired: rt.sessionExpired,
+	}
+	if rt.engine != nil {
+		v.Model = rt.engine.Status()
 	}
 	if rt.session != nil {
 		u := rt.session.User
@@ -267,6 +280,11 @@ func (rt *runtime) ensureDeviceID() (string, error) {
 func (rt *runtime) adoptSession(s api.SessionResponse, courseID string) {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
+	if old := rt.session; old != nil && old.User.ID == s.User.ID && old.ModelKey != "" {
+		// The server's model key is pinned at login: a refresh that
+		// brings another key does not change which bundles are trusted.
+		s.ModelKey = old.ModelKey
+	}
 	rt.session = &s
 	rt.sessionExpired = false
 	if s.CSRFToken != "" && rt.client != nil {
@@ -427,6 +445,7 @@ func (rt *runtime) refresh() {
 		rt.reportBackground(err)
 	}
 	rt.publish()
+	rt.kickModel()
 }
 
 // reportBackground shows an error of background work, except lost
@@ -763,5 +782,71 @@ func (rt *runtime) syncFailed(err error) {
 		rt.publish()
 	default:
 		rt.setProblem(err.Error())
+	}
+}
+
+// modelLoop keeps the on-device model: it loads the one this device
+// keeps (offline too), then asks the server for the class's current one
+// after every refresh (start, login, back online) and every
+// modelSyncInterval. Downloads run here, never in the answers' sync loop.
+func (rt *runtime) modelLoop() {
+	if rt.engine == nil {
+		return
+	}
+	tick := time.NewTicker(modelSyncInterval)
+	defer tick.Stop()
+	for {
+		rt.syncModel()
+		select {
+		case <-rt.modelKick:
+		case <-tick.C:
+		}
+	}
+}
+
+// kickModel asks the model loop to sync now.
+func (rt *runtime) kickModel() {
+	select {
+	case rt.modelKick <- struct{}{}:
+	default:
+	}
+}
+
+// syncModel starts the engine with the key pinned at login (loading the
+// model kept on this device) and, online, installs the class's current
+// model when the server has another one. Failures are retried at the next
+// round; the loaded model keeps working.
+func (rt *runtime) syncModel() {
+	rt.mu.Lock()
+	e, key, online := rt.engine, "", rt.online
+	if rt.session != nil && !rt.sessionExpired {
+		key = rt.session.ModelKey
+	}
+	rt.mu.Unlock()
+	if key == "" {
+		return
+	}
+	if err := e.Start(key); err != nil {
+		consoleWarn("tutor: the on-device model did not start: " + err.Error())
+		return
+	}
+	rt.publish()
+	if !online {
+		return
+	}
+	changed, err := e.Sync()
+	if err != nil {
+		consoleWarn("tutor: model update: " + err.Error())
+	}
+	if changed {
+		rt.publish()
+	}
+}
+
+// consoleWarn writes to the browser's console, where a teacher helping a
+// learner can read what went wrong in the background.
+func consoleWarn(msg string) {
+	if app.IsClient {
+		app.Window().Get("console").Call("warn", msg)
 	}
 }

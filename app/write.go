@@ -34,9 +34,13 @@ type writePage struct {
 
 func newWritePage() *writePage { return &writePage{selected: -1} }
 
-// checkPause is how long typing must pause before the text is checked:
-// shorter would send a request for nearly every key.
-const checkPause = 400 * time.Millisecond
+// How long typing must pause before the text is checked: on the server,
+// shorter would send a request for nearly every key; on the device a check
+// takes a few milliseconds, so the underlines follow the typing closely.
+const (
+	checkPause       = 400 * time.Millisecond
+	deviceCheckPause = 150 * time.Millisecond
+)
 
 func (p *writePage) OnMount(ctx app.Context) {
 	p.watch(ctx).OnChange(func() {
@@ -76,7 +80,7 @@ func (p *writePage) Render() app.UI {
 	}
 	return page("write", &p.watched,
 		app.H1().Text(p.T("write.title")),
-		app.P().ID("write-source").Class("muted").Text(p.T("write.server")),
+		p.renderSource(),
 		app.Textarea().ID("write-text").Class("write-text").Rows(6).
 			Attr("lang", "en").Attr("spellcheck", "false").
 			Placeholder(p.T("write.placeholder")).
@@ -84,6 +88,23 @@ func (p *writePage) Render() app.UI {
 		p.renderStatus(),
 		p.renderMarked(),
 		p.renderDetail(),
+	)
+}
+
+// renderSource says where the text is checked, and why the newest model
+// is not in use when an update was refused.
+func (p *writePage) renderSource() app.UI {
+	m := p.v.Model
+	source := app.P().ID("write-source").Class("muted").DataSet("source", "server").Text(p.T("write.server"))
+	if m.Checks() {
+		source = app.P().ID("write-source").Class("muted").DataSet("source", "device").
+			DataSet("model", strconv.FormatInt(m.Version, 10)).Text(p.T("write.device", m.Version))
+	}
+	return app.Div().Body(
+		source,
+		app.If(m.Problem != "", func() app.UI {
+			return app.P().ID("write-model-problem").Class("notice warn").Text(p.T("write.modelproblem", m.Problem))
+		}),
 	)
 }
 
@@ -205,7 +226,11 @@ func (p *writePage) typed(ctx app.Context, e app.Event) {
 func (p *writePage) scheduleCheck() {
 	p.typedSeq++
 	seq := p.typedSeq
-	p.ctx.After(checkPause, func(app.Context) {
+	pause := checkPause
+	if p.v.Model.Checks() {
+		pause = deviceCheckPause
+	}
+	p.ctx.After(pause, func(app.Context) {
 		if seq == p.typedSeq {
 			p.check()
 		}
@@ -287,11 +312,15 @@ func isBlank(text string) bool {
 	return true
 }
 
-// Check asks the server to mark the errors of text.
+// Check marks the errors of text on this device when it has a grammar
+// checker, and otherwise asks the server.
 func (rt *runtime) Check(text string) (api.CheckResult, error) {
 	rt.mu.Lock()
-	c := rt.client
+	c, e := rt.client, rt.engine
 	rt.mu.Unlock()
+	if e != nil && e.Status().Checks() {
+		return e.Check(text)
+	}
 	if c == nil {
 		return api.CheckResult{}, &NetworkError{Err: errors.New("the app has not started")}
 	}

@@ -39,6 +39,8 @@ import (
 var (
 	wasmPath    string
 	wasmErr     error
+	enginePath  string // the engine's infer.wasm, built like app.wasm
+	engineErr   error
 	browserPath string
 	browserErr  error
 )
@@ -51,7 +53,8 @@ func TestMain(m *testing.M) {
 	}
 	browserPath, browserErr = findBrowser()
 	if browserErr == nil {
-		wasmPath, wasmErr = buildWasm(dir)
+		wasmPath, wasmErr = buildWasm(dir, "app.wasm", "./wasm/app")
+		enginePath, engineErr = buildWasm(dir, "infer.wasm", "./wasm/infer")
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -72,19 +75,20 @@ func findBrowser() (string, error) {
 	return "", errors.New("Chromium is not installed: run ./build.sh (it installs the Debian package chromium), or set TUTOR_CHROMIUM to a Chrome or Chromium binary")
 }
 
-// buildWasm compiles wasm/app into dir/app.wasm. Go's build cache makes it
-// take about a second when nothing changed.
-func buildWasm(dir string) (string, error) {
+// buildWasm compiles the package pkg (./wasm/app, ./wasm/infer) into
+// dir/name. Go's build cache makes it take about a second when nothing
+// changed.
+func buildWasm(dir, name, pkg string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
 	}
-	out := filepath.Join(dir, "app.wasm")
-	cmd := exec.Command("go", "build", "-o", out, "./wasm/app")
+	out := filepath.Join(dir, name)
+	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building app.wasm (GOOS=js GOARCH=wasm go build ./wasm/app): %v\n%s", err, b)
+		return "", fmt.Errorf("building %s (GOOS=js GOARCH=wasm go build %s): %v\n%s", name, pkg, err, b)
 	}
 	return out, nil
 }
@@ -101,7 +105,8 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// webFiles is the embedded app/web folder with the freshly built app.wasm.
+// webFiles is the embedded app/web folder with the freshly built app.wasm
+// and engine (infer.wasm; kernels.wasm as ./build.sh build compiled it).
 func webFiles(t testing.TB) fs.FS {
 	t.Helper()
 	files := fstest.MapFS{}
@@ -125,7 +130,40 @@ func webFiles(t testing.TB) fs.FS {
 	}
 	files["app.wasm"] = &fstest.MapFile{Data: wasm}
 	delete(files, "app.wasm.gz") // a stale one from a build would not match
+	if err := addEngine(files); err != nil {
+		t.Fatal(err)
+	}
 	return files
+}
+
+// addEngine puts the on-device engine's files in files: infer.wasm built
+// for this run, kernels.wasm from app/web (C, compiled by ./build.sh
+// build) and Go's wasm_exec.js.
+func addEngine(files fstest.MapFS) error {
+	if engineErr != nil {
+		return engineErr
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOROOT: %w", err)
+	}
+	for name, path := range map[string]string{
+		"infer.wasm":   enginePath,
+		"kernels.wasm": filepath.Join(root, "app", "web", "kernels.wasm"),
+		"wasm_exec.js": filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"),
+	} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return fmt.Errorf("the engine's %s: %w (run ./build.sh build, which compiles the kernels with clang)", name, err)
+		}
+		files[name] = &fstest.MapFile{Data: b}
+	}
+	delete(files, "infer.wasm.gz")
+	return nil
 }
 
 // server is the classroom server on a fixed loopback address that the test

@@ -1,0 +1,264 @@
+package e2e_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	wire "github.com/tutor-dev/tutor/app/api"
+	"github.com/tutor-dev/tutor/model/bundle"
+	"github.com/tutor-dev/tutor/model/checker"
+	"github.com/tutor-dev/tutor/model/checker/checkertest"
+	"github.com/tutor-dev/tutor/model/engine"
+	"github.com/tutor-dev/tutor/model/quant"
+	tutorserver "github.com/tutor-dev/tutor/server"
+	"github.com/tutor-dev/tutor/server/api"
+	"github.com/tutor-dev/tutor/server/registry"
+	"github.com/tutor-dev/tutor/server/sqlite"
+)
+
+const (
+	lexiconDir   = "../../data/errors"
+	explanations = "../../data/explain/en-for-zh.json"
+)
+
+// engineEnv is a server with a model signing key and a class whose student
+// "mei" is signed up in a headless Chromium and on the Write page.
+type engineEnv struct {
+	t       *testing.T
+	store   *sqlite.DB
+	srv     *server
+	version string // the app's
+	key     ed25519.PrivateKey
+	class   wire.Class
+	b       *browser
+}
+
+func newEngineEnv(t *testing.T) *engineEnv {
+	t.Helper()
+	key, err := bundle.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, srv, version, pack := newEnv(t, func(o *api.Options) { o.ModelKey = key.Public().(ed25519.PublicKey) })
+	e := &engineEnv{t: t, store: store, srv: srv, version: version, key: key}
+	token, err := api.EnsureSetupToken(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := newAPIClient(t, srv.url())
+	admin.do("POST", "/api/v1/setup", wire.SetupRequest{Token: token, Username: "admin", Password: "admin-password-1"}, &wire.SessionResponse{}, http.StatusCreated)
+	admin.do("POST", "/api/v1/users", wire.CreateUserRequest{Username: "wang", Password: "teacher-password-1", DisplayName: "Ms Wang", Role: "teacher"}, nil, http.StatusCreated)
+	teacher := newAPIClient(t, srv.url())
+	teacher.do("POST", "/api/v1/auth/login", wire.LoginRequest{Username: "wang", Password: "teacher-password-1"}, &wire.SessionResponse{}, http.StatusOK)
+	teacher.do("POST", "/api/v1/classes", wire.CreateClassRequest{Name: "Class 3", CourseID: pack.Course.ID}, &e.class, http.StatusCreated)
+	return e
+}
+
+// signUp signs mei up in a new browser and opens the Write page.
+func (e *engineEnv) signUp() {
+	e.t.Helper()
+	b := newBrowser(e.t, 3*time.Minute)
+	e.b = b
+	b.do(chromedp.Navigate(e.srv.url() + "/"))
+	b.waitAttr("landing", "data-ready", "true")
+	b.do(
+		chromedp.SendKeys(chromedp.ID("signup-code"), e.class.JoinCode),
+		chromedp.SendKeys(chromedp.ID("signup-name"), "Mei"),
+		chromedp.SendKeys(chromedp.ID("signup-username"), "mei"),
+		chromedp.SendKeys(chromedp.ID("signup-password"), "student-password-1"),
+	)
+	b.click("signup-submit")
+	b.waitFor("the dashboard's link to writing", `document.getElementById("write-link") !== null`)
+	b.click("write-link")
+	b.waitFor("the editor", `document.getElementById("write-text") !== null`)
+}
+
+// publish signs the model at path with the checker's word tables and
+// explanations for the class, as `tutor publish --task gec` does, and
+// returns the bundle.
+func (e *engineEnv) publish(path string) tutorserver.ModelBundle {
+	e.t.Helper()
+	_, files, err := registry.ModelFiles(path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	extra, err := engine.CheckerFiles(lexiconDir, explanations)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	maps.Copy(files, extra)
+	b, _, err := registry.Publish(context.Background(), e.store, e.key, e.store.Path(),
+		registry.Release{ClassID: e.class.ID, Files: files, Task: engine.TaskGEC, Kind: "student"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return b
+}
+
+// reconnect takes the browser and the server off the network and back, the
+// event after which the app syncs (answers, content, model).
+func (e *engineEnv) reconnect() {
+	e.t.Helper()
+	e.b.setNetwork(false)
+	e.srv.down()
+	e.srv.up()
+	e.b.setNetwork(true)
+}
+
+// waitModel waits until the Write page checks on the device with the
+// model version v.
+func (e *engineEnv) waitModel(v int64) {
+	e.t.Helper()
+	e.b.waitAttr("write-source", "data-model", fmt.Sprint(v))
+	e.b.waitAttr("write-source", "data-source", "device")
+}
+
+// tinyInt8Checker trains the tiny checker of TestE2EWriteCheck and
+// quantizes it with int8 activations, the arithmetic the browser's
+// engine runs.
+func tinyInt8Checker(t *testing.T) string {
+	t.Helper()
+	run := checkertest.TrainChecker(t, "../..", t.TempDir(), writeTaught)
+	out := filepath.Join(t.TempDir(), "int8")
+	if _, err := quant.Quantize(run, out, quant.Options{Activations: quant.ActivationsInt8}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// serverCheck is what the server's checker, opened from the same model
+// folder, says about text.
+func serverCheck(t *testing.T, modelDir, text string) checker.Result {
+	t.Helper()
+	c, err := checker.Open(modelDir, lexiconDir, explanations, checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Check(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Edits) == 0 {
+		t.Fatalf("the model marks nothing in %q; it has not learned its sentences", text)
+	}
+	return res
+}
+
+// checkUnderlines types text into the Write page and waits until it shows
+// exactly the edits of want, each underline on its characters, and the
+// first one's explanation.
+func checkUnderlines(b *browser, text string, want checker.Result) {
+	b.t.Helper()
+	b.retype("write-text", text)
+	b.waitFor("the underlines", fmt.Sprintf(`document.querySelectorAll("#write-marked .mark").length === %d && document.getElementById("write-text").value === %q`, len(want.Edits), text))
+	marks := b.waitFor("the marks' text", `JSON.stringify([...document.querySelectorAll("#write-marked .mark")].map(m => m.classList.contains("insert") ? "" : m.textContent))`)
+	var got []string
+	if err := json.Unmarshal([]byte(marks), &got); err != nil {
+		b.t.Fatal(err)
+	}
+	runes := []rune(text)
+	for i, e := range want.Edits {
+		if w := string(runes[e.Start:e.End]); got[i] != w {
+			b.t.Errorf("underline %d shows %q, want %q (characters %d to %d)", i, got[i], w, e.Start, e.End)
+		}
+	}
+	b.click("mark-0")
+	expl := b.waitFor("the explanation", `(document.getElementById("write-explanation") || {}).textContent`)
+	if e := want.Edits[0]; expl != e.ExplanationEN && expl != e.ExplanationZH {
+		b.t.Errorf("explanation %q, want %q or %q", expl, e.ExplanationEN, e.ExplanationZH)
+	}
+}
+
+// TestE2EOfflineCheck: once the class's int8 checker has reached the
+// browser, a sentence typed with the network and the server gone is
+// underlined and explained exactly as the server's checker marks it, and
+// after a reload offline (the app from the service worker's cache, the
+// model from Cache Storage) it still is.
+func TestE2EOfflineCheck(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a tiny checker (some seconds)")
+	}
+	model := tinyInt8Checker(t)
+	want := serverCheck(t, model, writeText)
+	e := newEngineEnv(t)
+	e.publish(model)
+	e.signUp()
+	b := e.b
+	e.waitModel(1)
+	b.waitFor("the engine in the service worker's precache", fmt.Sprintf(`(async () => {
+		const c = await caches.open("app-" + %q);
+		for (const p of ["/web/infer-worker.js", "/web/infer.wasm", "/web/kernels.wasm", "/web/wasm_exec.js", "/write"]) {
+			if (!(await c.match(p))) return false;
+		}
+		return true;
+	})()`, e.version))
+
+	b.setNetwork(false)
+	e.srv.down()
+	checkUnderlines(b, writeText, want)
+	b.screenshot("offline-check-1")
+
+	start := time.Now()
+	b.do(chromedp.Reload())
+	e.waitModel(1)
+	checkUnderlines(b, writeText+" ", want)
+	t.Logf("offline reload to the first on-device check: %v", time.Since(start).Round(time.Millisecond))
+	b.screenshot("offline-check-2-reloaded")
+	e.srv.up()
+	b.setNetwork(true)
+}
+
+// TestE2EModelUpdate: a newly published bundle reaches an open client at
+// its next sync and is used; a bundle altered on the server after signing
+// is refused, the page says so, the device keeps the previous model, which
+// keeps checking, and the refused download is not kept.
+func TestE2EModelUpdate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a tiny checker (some seconds)")
+	}
+	model := tinyInt8Checker(t)
+	want := serverCheck(t, model, writeText)
+	e := newEngineEnv(t)
+	e.publish(model)
+	e.signUp()
+	b := e.b
+	e.waitModel(1)
+	checkUnderlines(b, writeText, want)
+
+	e.publish(model)
+	e.reconnect()
+	e.waitModel(2)
+	checkUnderlines(b, writeText+" ", want)
+	b.screenshot("model-update-1-v2")
+
+	third := e.publish(model)
+	weights := filepath.Join(third.Dir, "model.safetensors")
+	data, err := os.ReadFile(weights)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/2] ^= 0x40
+	if err := os.WriteFile(weights, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.reconnect()
+	problem := b.waitFor("the refusal", `(document.getElementById("write-model-problem") || {}).textContent`)
+	t.Logf("the page says: %s", problem)
+	e.waitModel(2)
+	checkUnderlines(b, writeText+"  ", want)
+	kept := b.waitFor("the caches", `caches.keys().then(k => JSON.stringify(k.filter(n => n.startsWith("tutor-model-")).sort()))`)
+	if kept != `["tutor-model-1","tutor-model-2","tutor-model-state"]` {
+		t.Errorf("model caches %s, want versions 1 (rollback) and 2 and the state, not the refused 3", kept)
+	}
+	b.screenshot("model-update-2-refused")
+}
