@@ -30,6 +30,7 @@ type writePage struct {
 	selected   int              // the edit being explained, -1 for none
 	problem    string           // why the text is not checked right now
 	problemKey string           // problem's kind, in data-problem for tests
+	model      int64            // the on-device model version the page last saw
 }
 
 func newWritePage() *writePage { return &writePage{selected: -1} }
@@ -46,6 +47,7 @@ func (p *writePage) OnMount(ctx app.Context) {
 	p.watch(ctx).OnChange(func() {
 		p.loadDraft()
 		p.recheckOnline()
+		p.recheckNewModel()
 	})
 	p.loadDraft()
 }
@@ -55,6 +57,19 @@ func (p *writePage) OnMount(ctx app.Context) {
 func (p *writePage) recheckOnline() {
 	if p.v.Online && p.problemKey == "offline" && !p.checking {
 		p.problemKey = "reconnecting"
+		p.scheduleCheck()
+	}
+}
+
+// recheckNewModel checks the text again when a model (another version)
+// becomes ready on the device: offline, that is when checking can start.
+func (p *writePage) recheckNewModel() {
+	m := p.v.Model
+	if !m.Checks() || m.Version == p.model {
+		return
+	}
+	p.model = m.Version
+	if !p.checking {
 		p.scheduleCheck()
 	}
 }

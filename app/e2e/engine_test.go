@@ -262,3 +262,113 @@ func TestE2EModelUpdate(t *testing.T) {
 	}
 	b.screenshot("model-update-2-refused")
 }
+
+// withEngine is page JavaScript that starts a worker of its own on the
+// engine, pinned to key, loads the model the app stored in Cache Storage,
+// runs body (which may await call(op, fields)) and returns its value as
+// JSON.
+func withEngine(key, body string) string {
+	return fmt.Sprintf(`(async () => {
+		const w = new Worker("/web/infer-worker.js");
+		let next = 0;
+		const call = (op, fields) => new Promise((resolve, reject) => {
+			const id = ++next;
+			w.addEventListener("message", function answer(e) {
+				if (e.data.id !== id) return;
+				w.removeEventListener("message", answer);
+				e.data.ok ? resolve(e.data.result) : reject(new Error(e.data.code + ": " + e.data.error));
+			});
+			w.postMessage({...fields, id, op});
+		});
+		try {
+			const started = await call("start", {key: %q});
+			if (!started.version) throw new Error("no model in Cache Storage");
+			return JSON.stringify(await (async () => { %s })());
+		} finally {
+			w.terminate();
+		}
+	})()`, key, body)
+}
+
+// evalJSON runs page JavaScript that returns JSON and decodes it into out.
+func (b *browser) evalJSON(js string, out any) {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(s), out); err != nil {
+		b.t.Fatalf("%v in %.200s", err, s)
+	}
+}
+
+// TestE2EEngineParity: the released int8 student, published and stored in
+// the browser as a learner's device keeps it, marks every sentence of the
+// hand-written learner set with the same edits (place, replacement, type,
+// explanation) as `tutor check` does with the same files on the server.
+func TestE2EEngineParity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the released checker in the browser")
+	}
+	const released = "../../data/models/gec-student-int8"
+	gold, err := checker.ReadGold("../../testdata/learner/handwritten.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := checker.Texts(gold)
+	c, err := checker.Open(released, lexiconDir, explanations, checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngineEnv(t)
+	e.publish(released)
+	e.signUp()
+	e.waitModel(1)
+	textsJSON, err := json.Marshal(texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []checker.Result
+	e.b.evalJSON(withEngine(bundle.PublicKeyText(e.key.Public().(ed25519.PublicKey)), fmt.Sprintf(`
+		const out = [];
+		for (const text of %s) out.push(await call("check", {text}));
+		return out;`, textsJSON)), &got)
+	if len(got) != len(texts) {
+		t.Fatalf("the engine answered %d of %d sentences", len(got), len(texts))
+	}
+	same, edits := 0, 0
+	for i, text := range texts {
+		want, err := c.Check(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edits += len(want.Edits)
+		if sameEdits(got[i], want) {
+			same++
+			continue
+		}
+		t.Errorf("%q:\n  browser %s\n  server  %s", text, editList(got[i]), editList(want))
+	}
+	t.Logf("%d of %d sentences marked alike (%d edits on the server)", same, len(texts), edits)
+}
+
+func sameEdits(a, b checker.Result) bool {
+	if a.Corrected != b.Corrected || len(a.Edits) != len(b.Edits) {
+		return false
+	}
+	for i, e := range a.Edits {
+		f := b.Edits[i]
+		if e.Start != f.Start || e.End != f.End || e.Replacement != f.Replacement || e.Type != f.Type || e.ExplanationEN != f.ExplanationEN {
+			return false
+		}
+	}
+	return true
+}
+
+func editList(r checker.Result) string {
+	var s string
+	for _, e := range r.Edits {
+		s += fmt.Sprintf("[%d,%d)→%q %s (%.3f) ", e.Start, e.End, e.Replacement, e.Type, e.Confidence)
+	}
+	return s
+}
