@@ -12,8 +12,12 @@
 // does the same for `go test` under Node.
 //
 // The kernels own no memory: each call gets its scratch from Go. They are
-// the hot loops of inference only (the matrix products); the other ops
-// run as package kernels' portable Go.
+// the forward ops that take the time of inference: the int8 and float
+// matrix products (the int8 one bit for bit as package quant computes it),
+// attention, GELU and LayerNorm. The rest (embedding, residual adds) run as
+// package kernels' portable Go. Relaxed SIMD's int8 dot products are not
+// used: their result is implementation-defined when an operand has its
+// top bit set, and the model's int8 weights use the whole [-127, 127].
 //
 // Outside GOOS=js GOARCH=wasm the package is empty. It imports nothing of
 // the project; it must not import model or app.

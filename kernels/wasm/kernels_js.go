@@ -173,3 +173,24 @@ func AttentionForward(out, att, qkv []float32, valid []int, B, T, C, NH int, cau
 			int32(T), int32(C), int32(NH), int32(n), causal)
 	}
 }
+
+//go:wasmimport tutorkernels layernorm
+func layernorm(out, mean, rstd, inp, weight, bias unsafe.Pointer, R, C int32)
+
+// LayerNormForward is kernels.LayerNormForward on the SIMD128 kernel.
+// out is (B,T,C), mean is (B,T), rstd is (B,T), inp is (B,T,C),
+// weight is (C), bias is (C).
+func LayerNormForward(out, mean, rstd, inp, weight, bias []float32, B, T, C int) {
+	R := B * T
+	need(len(out), R*C, "out")
+	need(len(mean), R, "mean")
+	need(len(rstd), R, "rstd")
+	need(len(inp), R*C, "inp")
+	need(len(weight), C, "weight")
+	need(len(bias), C, "bias")
+	if R == 0 || C == 0 {
+		return
+	}
+	layernorm(unsafe.Pointer(&out[0]), unsafe.Pointer(&mean[0]), unsafe.Pointer(&rstd[0]), unsafe.Pointer(&inp[0]),
+		unsafe.Pointer(&weight[0]), unsafe.Pointer(&bias[0]), int32(R), int32(C))
+}

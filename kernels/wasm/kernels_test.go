@@ -148,3 +148,31 @@ func TestParityAttentionForward(t *testing.T) {
 		}
 	}
 }
+
+// TestParityLayerNormForward: outputs, means and reciprocal deviations
+// within float32 rounding of the reference.
+func TestParityLayerNormForward(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, R := range sizes {
+		for _, C := range sizes {
+			inp, w, b := randoms(r, R*C, 3), randoms(r, C, 1), randoms(r, C, 1)
+			for i := range inp[:C] {
+				inp[i] = 2 // a row of equal values
+			}
+			want, got := make([]float32, R*C), make([]float32, R*C)
+			wm, gm, wr, gr := make([]float32, R), make([]float32, R), make([]float32, R), make([]float32, R)
+			ref.LayerNormForward(want, wm, wr, inp, w, b, 1, R, C)
+			wasm.LayerNormForward(got, gm, gr, inp, w, b, 1, R, C)
+			for i := range want {
+				if d := math.Abs(float64(got[i] - want[i])); d > 1e-4 {
+					t.Fatalf("R=%d C=%d: out[%d] = %v, reference %v", R, C, i, got[i], want[i])
+				}
+			}
+			for i := range wm {
+				if math.Abs(float64(gm[i]-wm[i])) > 1e-5 || math.Abs(float64(gr[i]-wr[i])) > 1e-3*float64(wr[i]) {
+					t.Fatalf("R=%d C=%d: row %d mean %v rstd %v, reference %v %v", R, C, i, gm[i], gr[i], wm[i], wr[i])
+				}
+			}
+		}
+	}
+}

@@ -38,7 +38,7 @@ import (
 )
 
 // ops are package kernels' portable Go with the matrix products, the
-// attention and GELU on the SIMD128 kernels.
+// attention, GELU and LayerNorm on the SIMD128 kernels.
 var ops = func() *model.Ops {
 	o := *model.FastOps
 	o.Name = "wasm-simd128"
@@ -46,6 +46,7 @@ var ops = func() *model.Ops {
 	o.Int8MatmulForward = wasm.Int8MatmulForward
 	o.AttentionForward = wasm.AttentionForward
 	o.GeluForward = wasm.GeluForward
+	o.LayerNormForward = wasm.LayerNormForward
 	return &o
 }()
 

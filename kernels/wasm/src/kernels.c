@@ -324,3 +324,38 @@ void attention(float *out, float *att, const float *qkv, int T, int C, int NH, i
     }
   }
 }
+
+// layernorm: each of the R rows of inp (R,C) normalised to zero mean and
+// unit variance, scaled by weight and shifted by bias, as kernels/ref's
+// LayerNormForward; mean and rstd (R) are saved.
+EXPORT(layernorm)
+void layernorm(float *out, float *mean, float *rstd, const float *inp, const float *weight, const float *bias, int R,
+               int C) {
+  for (int r = 0; r < R; r++) {
+    const float *x = inp + r * C;
+    float *o = out + r * C;
+    v128_t acc = wasm_f32x4_splat(0.0f);
+    int i = 0;
+    for (; i + 4 <= C; i += 4) acc = wasm_f32x4_add(acc, wasm_v128_load(x + i));
+    float sum = hsum(acc);
+    for (; i < C; i++) sum += x[i];
+    float m = sum / (float)C;
+    v128_t vm = wasm_f32x4_splat(m);
+    acc = wasm_f32x4_splat(0.0f);
+    for (i = 0; i + 4 <= C; i += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(x + i), vm);
+      acc = wasm_f32x4_add(acc, wasm_f32x4_mul(d, d));
+    }
+    float ss = hsum(acc);
+    for (; i < C; i++) ss += (x[i] - m) * (x[i] - m);
+    float s = 1.0f / __builtin_sqrtf(ss / (float)C + 1e-5f);
+    v128_t vs = wasm_f32x4_splat(s);
+    for (i = 0; i + 4 <= C; i += 4) {
+      v128_t n = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + i), vm), vs);
+      wasm_v128_store(o + i, wasm_f32x4_add(wasm_f32x4_mul(n, wasm_v128_load(weight + i)), wasm_v128_load(bias + i)));
+    }
+    for (; i < C; i++) o[i] = (x[i] - m) * s * weight[i] + bias[i];
+    mean[r] = m;
+    rstd[r] = s;
+  }
+}
