@@ -26,7 +26,8 @@ type deviceEngine struct {
 	nextID  int
 	waiting map[int]chan engineReply
 	key     string      // the pinned key the worker was started with
-	model   ModelStatus // what the worker has loaded
+	checker ModelStatus // the grammar checker the worker has loaded
+	grader  ModelStatus // the answer grader the worker has loaded
 }
 
 // ModelStatus is the on-device model as the pages show it.
@@ -41,6 +42,18 @@ type ModelStatus struct {
 
 // Checks reports whether the loaded model is a grammar checker.
 func (m ModelStatus) Checks() bool { return m.Version > 0 && m.Task == "gec" }
+
+// Grades reports whether the loaded model is an answer grader.
+func (m ModelStatus) Grades() bool { return m.Version > 0 && m.Task == "grade" }
+
+// workerModels is the worker's answer to start and sync: its model of
+// each task.
+type workerModels struct {
+	GEC      ModelStatus       `json:"gec"`
+	Grade    ModelStatus       `json:"grade"`
+	Updated  bool              `json:"updated"`
+	Problems map[string]string `json:"problems"`
+}
 
 type engineReply struct {
 	result string // the answer's JSON
@@ -135,11 +148,18 @@ func (e *deviceEngine) call(op string, fields map[string]any, out any) error {
 	return nil
 }
 
-// Status is the loaded model.
+// Status is the loaded grammar checker.
 func (e *deviceEngine) Status() ModelStatus {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return e.model
+	return e.checker
+}
+
+// GraderStatus is the loaded answer grader.
+func (e *deviceEngine) GraderStatus() ModelStatus {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.grader
 }
 
 // Start pins key and loads the newest bundle this device keeps, once per
@@ -151,39 +171,30 @@ func (e *deviceEngine) Start(key string) error {
 	if started || key == "" {
 		return nil
 	}
-	var m ModelStatus
+	var m workerModels
 	if err := e.call("start", map[string]any{"key": key}, &m); err != nil {
 		return err
 	}
 	e.mu.Lock()
-	e.key, e.model = key, m
+	e.key, e.checker, e.grader = key, m.GEC, m.Grade
 	e.mu.Unlock()
 	return nil
 }
 
-// Sync asks the server for the class's current bundle and installs it when
-// it is another one; it reports whether the model changed. A refused or
-// broken bundle leaves the loaded model as it was and is recorded in the
-// status's Problem.
+// Sync asks the server for the class's current bundle of each task and
+// installs those that are other ones; it reports whether anything the
+// pages show changed. A refused or broken bundle leaves the loaded model
+// of its task as it was and is recorded in that status's Problem.
 func (e *deviceEngine) Sync() (bool, error) {
-	var m struct {
-		ModelStatus
-		Updated bool `json:"updated"`
-	}
-	err := e.call("sync", nil, &m)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var ee *EngineError
-	switch {
-	case errors.As(err, &ee) && ee.Code != "offline":
-		e.model.Problem = ee.Message
-		return true, err
-	case err != nil:
+	var m workerModels
+	if err := e.call("sync", nil, &m); err != nil {
 		return false, err
 	}
-	changed := m.Updated || e.model.Problem != ""
-	m.Problem = ""
-	e.model = m.ModelStatus
+	m.GEC.Problem, m.Grade.Problem = m.Problems["gec"], m.Problems["grade"]
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	changed := m.Updated || m.GEC != e.checker || m.Grade != e.grader
+	e.checker, e.grader = m.GEC, m.Grade
 	return changed, nil
 }
 
@@ -207,4 +218,33 @@ func (e *deviceEngine) Check(text string) (api.CheckResult, error) {
 		}
 	}
 	return res, err
+}
+
+// errNoDeviceGrader: the device has no answer grader yet.
+var errNoDeviceGrader = errors.New("no answer grader on this device yet")
+
+// Grade judges a free answer to an exercise against its accepted answers
+// on this device.
+func (e *deviceEngine) Grade(exercise string, references []string, answer string) (api.GradeResult, error) {
+	if !e.GraderStatus().Grades() {
+		return api.GradeResult{}, errNoDeviceGrader
+	}
+	refs := make([]any, len(references))
+	for i, r := range references {
+		refs[i] = r
+	}
+	var res api.GradeResult
+	err := e.call("grade", map[string]any{"exercise": exercise, "references": refs, "answer": answer}, &res)
+	return res, err
+}
+
+// GradeAnswer judges a free answer on this device (see practice.check).
+func (rt *runtime) GradeAnswer(exercise string, references []string, answer string) (api.GradeResult, error) {
+	rt.mu.Lock()
+	e := rt.engine
+	rt.mu.Unlock()
+	if e == nil {
+		return api.GradeResult{}, errNoDeviceGrader
+	}
+	return e.Grade(exercise, references, answer)
 }

@@ -29,6 +29,8 @@ type practice struct {
 	picked []int  // sentence ordering: indices into item.Tokens, in order
 
 	checked    bool
+	grading    bool   // the device's grader is judging a typed answer the course's check refused
+	grade      string // its verdict (api.GradeCorrect, ...), "" when it did not judge
 	given      string
 	result     course.Result
 	suggested  int
@@ -189,6 +191,9 @@ func (p *practice) renderCheckButtons() app.UI {
 	if p.checked {
 		return app.Div()
 	}
+	if p.grading {
+		return app.Div().Class("actions").Body(app.P().ID("grading").Class("muted").Attr("role", "status").Text(p.T("practice.grading")))
+	}
 	return app.Div().Class("actions").Body(
 		app.Button().ID("check").Type("submit").Class("primary").Text(p.T("practice.check")),
 		app.Button().ID("dont-know").Type("button").Class("link").Text(p.T("practice.dontknow")).OnClick(p.dontKnow),
@@ -273,23 +278,77 @@ func (p *practice) submitTyped(ctx app.Context, e app.Event) {
 	p.check(ctx, p.answer)
 }
 
-// check grades an answer at once, on the device.
+// check grades an answer at once, on the device: the course's check
+// first, then, for a free English answer it refuses, the device's answer
+// grader, which accepts other wordings of a right answer and tells a
+// small error from a wrong answer (offline too).
 func (p *practice) check(ctx app.Context, answer string) {
-	if p.checked || !p.hasItem {
+	if p.checked || p.grading || !p.hasItem {
 		return
 	}
 	p.answeredAt = time.Now()
 	p.duration = p.answeredAt.Sub(p.shownAt)
 	p.given = answer
-	p.result = course.Check(p.item, answer)
+	p.result, p.grade = course.Check(p.item, answer), ""
+	if p.result.Correct || !gradedOnDevice(p.v, p.item) {
+		p.finishCheck()
+		return
+	}
+	p.grading = true
+	it := p.item
+	p.ctx.Async(func() {
+		g, err := tutor.GradeAnswer(it.Prompt, it.Answers, answer)
+		p.ctx.Dispatch(func(app.Context) {
+			if !p.grading || p.item.ID != it.ID || p.given != answer {
+				return
+			}
+			p.grading = false
+			if err == nil {
+				p.applyGrade(g.Grade)
+			} else {
+				consoleWarn("tutor: the device's grader: " + err.Error())
+			}
+			p.finishCheck()
+		})
+	})
+}
+
+// applyGrade turns the grader's verdict into the course's: a correct
+// answer is right, an acceptable one right with a small error (rated
+// Hard, the reference shown).
+func (p *practice) applyGrade(grade string) {
+	p.grade = grade
+	switch grade {
+	case api.GradeCorrect:
+		p.result.Correct, p.result.Typo = true, false
+	case api.GradeAcceptable:
+		p.result.Correct, p.result.Typo = true, true
+	}
+}
+
+func (p *practice) finishCheck() {
 	p.suggested = course.Rating(p.result, p.duration)
 	p.checked, p.err = true, ""
 	p.ctx.Defer(func(app.Context) { focus("continue") })
 }
 
+// gradedOnDevice reports whether the device's grader judges answers to
+// it: typed English answers (the grader is trained on the English course's
+// vocabulary, cloze and translation items), when a grader is loaded.
+func gradedOnDevice(v View, it course.Item) bool {
+	if !v.Grader.Grades() || v.Pack == nil || !strings.HasPrefix(v.Pack.Course.TargetLang, "en") {
+		return false
+	}
+	switch it.Kind {
+	case course.KindVocab, course.KindCloze, course.KindTranslate:
+		return true
+	}
+	return false
+}
+
 // dontKnow shows the answer and counts the item as forgotten.
 func (p *practice) dontKnow(ctx app.Context, e app.Event) {
-	if p.checked || !p.hasItem {
+	if p.checked || p.grading || !p.hasItem {
 		return
 	}
 	p.answeredAt = time.Now()
@@ -307,13 +366,17 @@ func (p *practice) dontKnow(ctx app.Context, e app.Event) {
 func (p *practice) renderFeedback() app.UI {
 	r := p.result
 	class, verdict := "feedback wrong", p.T("practice.wrong")
-	if r.Correct {
+	switch {
+	case p.grade == api.GradeCorrect:
+		class, verdict = "feedback right", p.T("practice.accepted")
+	case p.grade == api.GradeAcceptable:
+		class, verdict = "feedback right", p.T("practice.almost")
+	case r.Correct && r.Typo:
+		class, verdict = "feedback right", p.T("practice.typo")
+	case r.Correct:
 		class, verdict = "feedback right", p.T("practice.right")
-		if r.Typo {
-			verdict = p.T("practice.typo")
-		}
 	}
-	return app.Div().ID("feedback").Class(class).DataSet("correct", strconv.FormatBool(r.Correct)).Body(
+	return app.Div().ID("feedback").Class(class).DataSet("correct", strconv.FormatBool(r.Correct)).DataSet("grade", p.grade).Body(
 		app.P().Class("verdict").Text(verdict),
 		app.If(!r.Correct || r.Typo, func() app.UI {
 			return app.P().Body(app.Span().Text(p.T("practice.expected")+" "), app.Strong().ID("expected").Text(r.Expected))

@@ -50,9 +50,10 @@ type View struct {
 	// already written for the user; empty when all is well.
 	Problem        string
 	SessionExpired bool // the server no longer knows this session: log in again
-	// Model is the model on this device (Version 0: none yet, or a
-	// browser that cannot run it).
-	Model ModelStatus
+	// Model and Grader are the grammar checker and the answer grader on
+	// this device (Version 0: none yet, or a browser that cannot run them).
+	Model  ModelStatus
+	Grader ModelStatus
 }
 
 // runtime is the one instance of the app's client-side state: the session,
@@ -187,7 +188,7 @@ func (rt *runtime) viewLocked() View {
 		SessionExpired: rt.sessionExpired,
 	}
 	if rt.engine != nil {
-		v.Model = rt.engine.Status()
+		v.Model, v.Grader = rt.engine.Status(), rt.engine.GraderStatus()
 	}
 	if rt.session != nil {
 		u := rt.session.User

@@ -9,16 +9,19 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	wire "github.com/tutor-dev/tutor/app/api"
+	"github.com/tutor-dev/tutor/app/course"
 	"github.com/tutor-dev/tutor/model/bundle"
 	"github.com/tutor-dev/tutor/model/checker"
 	"github.com/tutor-dev/tutor/model/checker/checkertest"
 	"github.com/tutor-dev/tutor/model/engine"
+	"github.com/tutor-dev/tutor/model/grader"
 	"github.com/tutor-dev/tutor/model/quant"
 	tutorserver "github.com/tutor-dev/tutor/server"
 	"github.com/tutor-dev/tutor/server/api"
@@ -34,7 +37,7 @@ const (
 // engineEnv is a server with a model signing key and a class whose student
 // "mei" is signed up in a headless Chromium and on the Write page.
 type engineEnv struct {
-	t       *testing.T
+	t       testing.TB
 	store   *sqlite.DB
 	srv     *server
 	version string // the app's
@@ -43,7 +46,7 @@ type engineEnv struct {
 	b       *browser
 }
 
-func newEngineEnv(t *testing.T) *engineEnv {
+func newEngineEnv(t testing.TB) *engineEnv {
 	t.Helper()
 	key, err := bundle.GenerateKey()
 	if err != nil {
@@ -88,17 +91,26 @@ func (e *engineEnv) signUp() {
 // returns the bundle.
 func (e *engineEnv) publish(path string) tutorserver.ModelBundle {
 	e.t.Helper()
+	return e.publishTask(path, engine.TaskGEC)
+}
+
+// publishTask publishes the model at path for task ("gec" or "grade") as
+// tutor publish does.
+func (e *engineEnv) publishTask(path, task string) tutorserver.ModelBundle {
+	e.t.Helper()
 	_, files, err := registry.ModelFiles(path)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	extra, err := engine.CheckerFiles(lexiconDir, explanations)
-	if err != nil {
-		e.t.Fatal(err)
+	if task == engine.TaskGEC {
+		extra, err := engine.CheckerFiles(lexiconDir, explanations)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		maps.Copy(files, extra)
 	}
-	maps.Copy(files, extra)
 	b, _, err := registry.Publish(context.Background(), e.store, e.key, e.store.Path(),
-		registry.Release{ClassID: e.class.ID, Files: files, Task: engine.TaskGEC, Kind: "student"})
+		registry.Release{ClassID: e.class.ID, Files: files, Task: task, Kind: "student"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -282,7 +294,7 @@ func withEngine(key, body string) string {
 		});
 		try {
 			const started = await call("start", {key: %q});
-			if (!started.version) throw new Error("no model in Cache Storage");
+			if (!started.gec.version) throw new Error("no grammar checker in Cache Storage");
 			return JSON.stringify(await (async () => { %s })());
 		} finally {
 			w.terminate();
@@ -371,4 +383,96 @@ func editList(r checker.Result) string {
 		s += fmt.Sprintf("[%d,%d)→%q %s (%.3f) ", e.Start, e.End, e.Replacement, e.Type, e.Confidence)
 	}
 	return s
+}
+
+// gradeCandidates are answers near an item's references that the course's
+// own check refuses: a word missing, a word doubled, an article added,
+// two letters swapped twice.
+func gradeCandidates(it course.Item) []string {
+	var out []string
+	for _, ref := range it.Answers {
+		words := strings.Fields(ref)
+		if len(words) > 1 {
+			out = append(out, strings.Join(words[1:], " "), strings.Join(append([]string{words[0]}, words...), " "))
+		}
+		out = append(out, "the "+ref, "a "+ref+" a")
+		if r := []rune(ref); len(r) >= 5 {
+			r[0], r[1] = r[1], r[0]
+			r[len(r)-1], r[len(r)-2] = r[len(r)-2], r[len(r)-1]
+			out = append(out, string(r))
+		}
+	}
+	var refused []string
+	for _, a := range out {
+		if !course.Check(it, a).Correct {
+			refused = append(refused, a)
+		}
+	}
+	return refused
+}
+
+// TestE2EOfflineGrade: with the class's grader on the device and the
+// network gone, a typed answer that the course's check refuses goes to the
+// device's grader, whose verdict (the same as the grader's on the server
+// side of the test) decides: a correct or acceptable answer counts as
+// right, a wrong one stays wrong.
+func TestE2EOfflineGrade(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the released grader in the browser")
+	}
+	const released = "../../data/models/grade-student-int8"
+	g, err := grader.Open(released)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngineEnv(t)
+	e.publishTask(released, "grade")
+	e.signUp()
+	b := e.b
+	b.waitFor("the grader on the device", `caches.keys().then(k => k.includes("tutor-model-1"))`)
+	b.do(chromedp.Navigate(e.srv.url() + "/dashboard"))
+	b.click("practise")
+	b.setNetwork(false)
+	e.srv.down()
+
+	items := packItems(testPack(t))
+	verdicts := map[string]int{}
+	prev := ""
+	for n := 1; n <= 8 && (verdicts["wrong"] == 0 || verdicts["correct"]+verdicts["acceptable"] == 0); n++ {
+		id := b.waitFor("a new card", fmt.Sprintf(
+			`(() => { const c = document.getElementById("card"); return c && c.dataset.checked === "false" && c.dataset.item !== %q ? c.dataset.item : ""; })()`, prev))
+		it := items[id]
+		answer, want := "", ""
+		if it.Kind == course.KindVocab || it.Kind == course.KindCloze || it.Kind == course.KindTranslate {
+			for _, a := range append(gradeCandidates(it), "banana bread") {
+				r, err := g.Grade(it.Prompt, it.Answers, a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if verdicts[r.Grade] == 0 {
+					answer, want = a, r.Grade
+					break
+				}
+			}
+		}
+		if answer == "" {
+			b.click("dont-know")
+		} else {
+			b.do(chromedp.SendKeys(chromedp.ID("answer"), answer))
+			b.click("check")
+			b.waitAttr("feedback", "data-grade", want)
+			b.waitAttr("feedback", "data-correct", fmt.Sprint(want != "wrong"))
+			verdicts[want]++
+			t.Logf("%s %q: answer %q graded %s on the device", it.ID, it.Prompt, answer, want)
+			b.screenshot("offline-grade-" + want)
+		}
+		b.click("continue")
+		b.waitAttr("answered-count", "data-value", fmt.Sprint(n))
+		prev = id
+	}
+	if verdicts["wrong"] == 0 || verdicts["correct"]+verdicts["acceptable"] == 0 {
+		t.Errorf("verdicts %v: want a wrong answer and a right one graded on the device", verdicts)
+	}
+	e.srv.up()
+	b.setNetwork(true)
 }

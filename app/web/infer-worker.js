@@ -4,16 +4,21 @@
 // sharing its memory; see kernels/wasm/doc.go), keeps the class's signed
 // model bundle in Cache Storage and updates it.
 //
+// A class has a current bundle per task: "gec" (the grammar checker) and
+// "grade" (the answer grader); the engine holds one of each.
+//
 // The page posts {id, op, ...} and gets back {id, ok: true, result} or
 // {id, ok: false, code, error}. Ops:
 //
 //   start {key}       pin the server's public key (base64) and load the
-//                     newest bundle kept in the cache → {version, task}
-//   sync              ask the server for the class's current bundle; when it
-//                     differs from the loaded one, download it (resuming what
-//                     an earlier attempt stored), verify it against the
-//                     pinned key, and swap it in; the previous bundle is kept
-//                     for rollback → {version, task, updated}
+//                     newest bundles kept in the cache → {gec, grade}, each
+//                     {version, task} (version 0: none)
+//   sync              ask the server for the class's current bundle of each
+//                     task; when one differs from the loaded one, download it
+//                     (resuming what an earlier attempt stored), verify it
+//                     against the pinned key, and swap it in; the previous
+//                     bundle is kept for rollback → {gec, grade, updated,
+//                     problems: {task: message}}
 //   check {text}      → the JSON of POST /api/v1/check
 //   grade {exercise, references, answer} → the JSON of POST /api/v1/grade
 //   bench-init {config, activations, seed}, forward {T, runs}
@@ -26,12 +31,13 @@
 importScripts("wasm_exec.js");
 
 const CACHE_PREFIX = "tutor-model-"; // one cache per bundle version
-const STATE_CACHE = "tutor-model-state"; // {current, previous} versions
+const STATE_CACHE = "tutor-model-state"; // per task, the {current, previous} versions
 const STATE_URL = "/tutor-model-state.json";
+const TASKS = ["gec", "grade"];
 
 let engine = null; // globalThis.tutorEngine once infer.wasm runs
 let pinnedKey = "";
-let loaded = { version: 0, task: "" };
+const loaded = { gec: { version: 0, task: "gec" }, grade: { version: 0, task: "grade" } };
 
 // kernelImports forwards the Go program's tutorkernels imports to the
 // kernel module, which can only be instantiated once Go's memory exists.
@@ -71,7 +77,9 @@ function call(fn, ...args) {
 async function readState() {
   const cache = await caches.open(STATE_CACHE);
   const r = await cache.match(STATE_URL);
-  return r ? r.json() : { current: 0, previous: 0 };
+  const state = r ? await r.json() : {};
+  for (const t of TASKS) state[t] = state[t] || { current: 0, previous: 0 };
+  return state;
 }
 
 async function writeState(state) {
@@ -99,12 +107,13 @@ async function readBundle(version) {
 
 function fileURL(version, name) { return `/tutor-model/${version}/${encodeURIComponent(name)}`; }
 
-// openVersion verifies and loads a cached bundle.
-async function openVersion(version) {
+// openVersion verifies a cached bundle and loads it as the engine's model
+// for task; a bundle of another task is refused.
+async function openVersion(version, task) {
   const files = await readBundle(version);
   if (!files) throw new EngineError("incomplete", `model version ${version} is not completely downloaded`);
-  const info = call("open", files, pinnedKey);
-  loaded = { version: info.version, task: info.task };
+  const info = call("open", files, pinnedKey, task);
+  loaded[task] = { version: info.version, task: info.task };
   return info;
 }
 
@@ -112,13 +121,15 @@ async function start(msg) {
   pinnedKey = msg.key || "";
   await engineReady;
   const state = await readState();
-  for (const v of [state.current, state.previous]) {
-    if (!v) continue;
-    try {
-      await openVersion(v);
-      return loaded;
-    } catch (err) {
-      console.warn(`tutor: cached model version ${v} not used: ${err.message}`);
+  for (const task of TASKS) {
+    for (const v of [state[task].current, state[task].previous]) {
+      if (!v) continue;
+      try {
+        await openVersion(v, task);
+        break;
+      } catch (err) {
+        console.warn(`tutor: cached ${task} model version ${v} not used: ${err.message}`);
+      }
     }
   }
   return loaded;
@@ -184,38 +195,59 @@ async function fetchResumable(url, size) {
   return body;
 }
 
-async function deleteOtherVersions(keep) {
+async function deleteOtherVersions(state) {
+  const keep = TASKS.flatMap((t) => [state[t].current, state[t].previous]);
   for (const name of await caches.keys()) {
     if (!name.startsWith(CACHE_PREFIX) || name === STATE_CACHE) continue;
     if (!keep.includes(Number(name.slice(CACHE_PREFIX.length)))) await caches.delete(name);
   }
 }
 
-async function sync() {
-  await engineReady;
-  if (!pinnedKey) throw new EngineError("no_key", "no server key is pinned: log in again");
-  const r = await fetch("/api/v1/models/current", { credentials: "same-origin" });
-  if (r.status === 404) return { ...loaded, updated: false };
-  if (!r.ok) throw new EngineError("sync", `GET /api/v1/models/current: ${r.status}`);
+// syncTask installs the class's current bundle of task when it is not the
+// loaded one, and reports whether it did.
+async function syncTask(task) {
+  const r = await fetch(`/api/v1/models/current?task=${task}`, { credentials: "same-origin" });
+  if (r.status === 404) return false;
+  if (!r.ok) throw new EngineError("sync", `GET /api/v1/models/current?task=${task}: ${r.status}`);
   const release = await r.json();
-  if (release.version === loaded.version) return { ...loaded, updated: false };
-  const before = loaded.version;
+  if ((release.task || "gec") !== task) return false; // a server that keeps one model per class
+  if (release.version === loaded[task].version) return false;
+  const before = loaded[task].version;
   await download(release);
   try {
-    await openVersion(release.version);
+    await openVersion(release.version, task);
   } catch (err) {
     await caches.delete(CACHE_PREFIX + release.version); // refused: never kept
     throw err;
   }
-  await writeState({ current: loaded.version, previous: before });
-  await deleteOtherVersions([loaded.version, before]);
-  return { ...loaded, updated: true };
+  const state = await readState();
+  state[task] = { current: loaded[task].version, previous: before };
+  await writeState(state);
+  await deleteOtherVersions(state);
+  return true;
+}
+
+async function sync() {
+  await engineReady;
+  if (!pinnedKey) throw new EngineError("no_key", "no server key is pinned: log in again");
+  let updated = false;
+  const problems = {};
+  for (const task of TASKS) {
+    try {
+      updated = (await syncTask(task)) || updated;
+    } catch (err) {
+      if (err.code === "offline" || err instanceof TypeError) throw new EngineError("offline", err.message);
+      problems[task] = err.message;
+    }
+  }
+  return { ...loaded, updated, problems };
 }
 
 const ops = {
   start,
   sync,
   async check(msg) { await engineReady; return call("check", msg.text); },
+  async status() { await engineReady; return loaded; },
   async grade(msg) { await engineReady; return call("grade", msg.exercise, msg.references || [], msg.answer); },
   async "bench-init"(msg) { await engineReady; return call("benchInit", msg.config || "student", msg.activations || "int8", msg.seed || 1); },
   async forward(msg) { await engineReady; return call("forward", msg.T, msg.runs || 1); },

@@ -7,8 +7,9 @@
 // weights, in place) and package kernels' portable Go for everything else,
 // and exposes to the worker's JavaScript one object, globalThis.tutorEngine:
 //
-//	open(files, key)      verify a bundle (an object of file name → Uint8Array) against the pinned
-//	                      key (base64) and load its model → {version, task, kind} or {error}
+//	open(files, key, task) verify a bundle (an object of file name → Uint8Array) against the pinned
+//	                      key (base64) and load its model as the engine's "gec" or "grade" model
+//	                      → {version, task, kind} or {error}
 //	check(text)           → the JSON of POST /api/v1/check, or {error: {code, message}}
 //	grade(exercise, references, answer) → the JSON of POST /api/v1/grade, or {error}
 //	benchInit(preset, activations, seed), forward(T, runs)
@@ -25,6 +26,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"syscall/js"
 	"time"
 	"unsafe"
@@ -51,8 +53,8 @@ var ops = func() *model.Ops {
 }()
 
 var (
-	current *engine.Engine
-	bench   *engine.Bench
+	models = map[string]*engine.Engine{} // by task: the checker ("gec"), the grader ("grade")
+	bench  *engine.Bench
 )
 
 func main() {
@@ -99,9 +101,10 @@ func answer(v any, err error) any {
 }
 
 func open(_ js.Value, args []js.Value) any {
-	if len(args) != 2 {
-		return answer(nil, errors.New("open(files, key)"))
+	if len(args) != 3 {
+		return answer(nil, errors.New("open(files, key, task)"))
 	}
+	task := args[2].String()
 	pub, err := bundle.ParsePublicKey(args[1].String())
 	if err != nil {
 		return answer(nil, err)
@@ -119,24 +122,30 @@ func open(_ js.Value, args []js.Value) any {
 	if err != nil {
 		return answer(nil, err)
 	}
-	current = e
+	if e.Manifest.Task != task {
+		return answer(nil, fmt.Errorf("model version %d is a %q model, not %q", e.Manifest.Version, e.Manifest.Task, task))
+	}
+	models[task] = e
+	wasm.ForgetPacked() // the replaced model's packed matrices; the others are packed again at their next use
 	return answer(map[string]any{"version": e.Manifest.Version, "task": e.Manifest.Task, "kind": e.Manifest.Kind}, nil)
 }
 
 var errNoModel = errors.New("no model is loaded in the engine")
 
 func check(_ js.Value, args []js.Value) any {
-	if current == nil || current.Checker == nil {
+	e := models[engine.TaskGEC]
+	if e == nil || e.Checker == nil {
 		return answer(nil, errNoModel)
 	}
 	if len(args) != 1 {
 		return answer(nil, errors.New("check(text)"))
 	}
-	return answer(current.Checker.Check(args[0].String()))
+	return answer(e.Checker.Check(args[0].String()))
 }
 
 func grade(_ js.Value, args []js.Value) any {
-	if current == nil || current.Grader == nil {
+	e := models[engine.TaskGrade]
+	if e == nil || e.Grader == nil {
 		return answer(nil, errNoModel)
 	}
 	if len(args) != 3 {
@@ -146,7 +155,7 @@ func grade(_ js.Value, args []js.Value) any {
 	for i := range args[1].Length() {
 		refs = append(refs, args[1].Index(i).String())
 	}
-	return answer(current.Grader.Grade(args[0].String(), refs, args[2].String()))
+	return answer(e.Grader.Grade(args[0].String(), refs, args[2].String()))
 }
 
 func benchInit(_ js.Value, args []js.Value) any {
