@@ -123,19 +123,23 @@ type Store interface {
 	Reviews(ctx context.Context, userID int64) ([]api.ReviewEvent, error)
 	CountReviews(ctx context.Context, userID int64) (int, error)
 
-	// Model bundles, published per class (see ModelBundle).
-	// AddModel stores a bundle and makes it its class's current model, in
-	// one transaction; it sets b.CreatedAt and b.Current. ECONFLICT when the
-	// version is taken, ENOTFOUND for a missing class, EINVALID for a parent
-	// that is not one of the class's versions.
+	// Model bundles, published per class and task (see ModelBundle).
+	// AddModel stores a bundle and makes it the current model of its class
+	// and task, in one transaction; b.Task "" is TaskGEC. It sets b.Task,
+	// b.CreatedAt and b.Current. ECONFLICT when the version is taken,
+	// ENOTFOUND for a missing class, EINVALID for a task other than
+	// ModelTasks or a parent that is not one of the class's versions.
 	AddModel(ctx context.Context, b *ModelBundle) error
 	ModelByVersion(ctx context.Context, version int64) (ModelBundle, error)
-	// CurrentModel is ENOTFOUND when the class has no model yet.
-	CurrentModel(ctx context.Context, classID int64) (ModelBundle, error)
-	// ClassModels lists a class's bundles, newest first.
+	// CurrentModel is the class's current model of the task ("" is
+	// TaskGEC); ENOTFOUND when the class has none of that task yet,
+	// EINVALID for a task that is not one of ModelTasks.
+	CurrentModel(ctx context.Context, classID int64, task string) (ModelBundle, error)
+	// ClassModels lists a class's bundles of every task, newest first.
 	ClassModels(ctx context.Context, classID int64) ([]ModelBundle, error)
-	// SetCurrentModel makes one of the class's versions current (a rollback,
-	// or a roll forward again); ENOTFOUND when the version is not the class's.
+	// SetCurrentModel makes one of the class's versions the current model
+	// of its task (a rollback, or a roll forward again); the other tasks'
+	// current models stay. ENOTFOUND when the version is not the class's.
 	SetCurrentModel(ctx context.Context, classID, version int64) error
 	// LastModelVersion is the highest version published, 0 before the first.
 	LastModelVersion(ctx context.Context) (int64, error)

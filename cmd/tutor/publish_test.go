@@ -43,7 +43,7 @@ func TestPublishCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	cur, err := store.CurrentModel(context.Background(), classID)
+	cur, err := store.CurrentModel(context.Background(), classID, "gec")
 	if err != nil || cur.Version != 2 || cur.Parent != 1 {
 		t.Fatalf("current model %+v, %v; want version 2 after version 1", cur, err)
 	}

@@ -41,7 +41,6 @@ const (
 // from the store, where only the registry writes it after checking the
 // signature.
 type servedManifest struct {
-	Task    string             `json:"task"`
 	Kind    string             `json:"kind"`
 	Metrics map[string]float64 `json:"metrics"`
 	Files   map[string]struct {
@@ -92,17 +91,22 @@ func (s *Server) modelKeyText() string {
 	return publicKeyText(s.modelKey)
 }
 
-// currentModel answers the current model of the class named by ?class=ID,
-// or else of the first of the caller's classes (by name) that has one.
+// currentModel answers the current model of the task named by ?task=
+// (gec when absent) of the class named by ?class=ID, or else of the first
+// of the caller's classes (by name) that has one of that task.
 func (s *Server) currentModel(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := currentUser(c)
+	task, err := server.ModelTask(c.QueryParam("task"))
+	if err != nil {
+		return err
+	}
 	classes, err := s.modelClasses(c, u)
 	if err != nil {
 		return err
 	}
 	for _, id := range classes {
-		b, err := s.store.CurrentModel(ctx, id)
+		b, err := s.store.CurrentModel(ctx, id, task)
 		if server.ErrorCode(err) == server.ENOTFOUND {
 			continue
 		}
@@ -113,6 +117,9 @@ func (s *Server) currentModel(c echo.Context) error {
 	}
 	if len(classes) == 0 {
 		return server.Errorf(server.ENOTFOUND, "You are in no class, so there is no class model for you; join a class with its code first.")
+	}
+	if task == server.TaskGrade {
+		return server.Errorf(server.ENOTFOUND, "No grading model has been published for your class yet; until one is, answers are graded on the server (POST /api/v1/grade).")
 	}
 	return server.Errorf(server.ENOTFOUND, "No model has been published for your class yet; until one is, grammar checking runs on the server (POST /api/v1/check).")
 }
@@ -249,7 +256,8 @@ func contentType(name string) string {
 	return echo.MIMEOctetStream
 }
 
-// classModels lists a class's bundles, newest first, for its teacher.
+// classModels lists a class's bundles of every task, newest first, for
+// its teacher; each task's current one is marked.
 func (s *Server) classModels(c echo.Context) error {
 	cl, err := s.ownedClass(c)
 	if err != nil {
@@ -266,8 +274,9 @@ func (s *Server) classModels(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// setCurrentModel makes one of the class's versions current: the undo of
-// a publish, or a redo. Learners get it at their next sync.
+// setCurrentModel makes one of the class's versions the current model of
+// its task: the undo of a publish, or a redo. The class's current model of
+// the other task stays. Learners get it at their next sync.
 func (s *Server) setCurrentModel(c echo.Context) error {
 	cl, err := s.ownedClass(c)
 	if err != nil {
@@ -281,22 +290,23 @@ func (s *Server) setCurrentModel(c echo.Context) error {
 	if err := s.store.SetCurrentModel(ctx, cl.ID, version); err != nil {
 		return err
 	}
-	b, err := s.store.CurrentModel(ctx, cl.ID)
+	b, err := s.store.ModelByVersion(ctx, version)
 	if err != nil {
 		return err
 	}
-	s.log.Info("class model switched", "class", cl.ID, "version", version, "by", currentUser(c).Username)
+	s.log.Info("class model switched", "class", cl.ID, "task", b.Task, "version", version, "by", currentUser(c).Username)
 	return c.JSON(http.StatusOK, release(b))
 }
 
-// release is a bundle as the API shows it.
+// release is a bundle as the API shows it. Task is the store's, which is
+// the manifest's with "gec" for a manifest that names none.
 func release(b server.ModelBundle) wire.ModelRelease {
-	r := wire.ModelRelease{Version: b.Version, ClassID: b.ClassID, Parent: b.Parent, Current: b.Current,
+	r := wire.ModelRelease{Version: b.Version, ClassID: b.ClassID, Task: b.Task, Parent: b.Parent, Current: b.Current,
 		CreatedAt: b.CreatedAt, Manifest: b.Manifest, Signature: b.Signature,
 		FilesURL: fmt.Sprintf("/api/v1/models/%d/files/", b.Version)}
 	var m servedManifest
 	if json.Unmarshal(b.Manifest, &m) == nil {
-		r.Task, r.Kind, r.Metrics, r.Size = m.Task, m.Kind, m.Metrics, m.totalSize()
+		r.Kind, r.Metrics, r.Size = m.Kind, m.Metrics, m.totalSize()
 	}
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -52,6 +53,12 @@ func newModelEnv(t *testing.T) *modelEnv {
 // tutor publish does, and returns the weights it holds.
 func (m *modelEnv) publish(classID int64, seed byte) []byte {
 	m.t.Helper()
+	return m.publishTask(classID, "gec", seed)
+}
+
+// publishTask is publish for a model of the task, "gec" or "grade".
+func (m *modelEnv) publishTask(classID int64, task string, seed byte) []byte {
+	m.t.Helper()
 	src := m.t.TempDir()
 	weights := make([]byte, 50_000)
 	for i := range weights {
@@ -68,7 +75,7 @@ func (m *modelEnv) publish(classID int64, seed byte) []byte {
 		m.t.Fatal(err)
 	}
 	_, _, err = registry.Publish(context.Background(), m.store, m.key, m.store.Path(), registry.Release{ClassID: classID,
-		Files: files, Task: "gec", Kind: "student", Metrics: map[string]float64{"f0.5": 0.4}})
+		Files: files, Task: task, Kind: "student", Metrics: map[string]float64{"f0.5": 0.4}})
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -267,6 +274,88 @@ func TestModelRollbackAndTamperedFile(t *testing.T) {
 	m.student.mustDo("GET", "/api/v1/models/current", nil, &cur, 200)
 	if _, err := bundle.Verify(os.DirFS(download(t, m.student, cur, pinned)), pinned); err != nil || cur.Version != 3 {
 		t.Fatalf("version %d after rolling forward: %v", cur.Version, err)
+	}
+}
+
+// TestModelsCurrentPerTask: a class's checker and grader are current at
+// once, each served by ?task=, and a rollback of one leaves the other.
+func TestModelsCurrentPerTask(t *testing.T) {
+	m := newModelEnv(t)
+	pinned := m.pinnedKey("stud")
+	m.publishTask(m.class.ID, "gec", 1)   // 1
+	m.publishTask(m.class.ID, "grade", 2) // 2
+	m.publishTask(m.class.ID, "gec", 3)   // 3
+	m.publishTask(m.class.ID, "grade", 4) // 4
+	m.publishTask(m.otherClass.ID, "gec", 5)
+	classQ := "&class=" + itoa(m.class.ID)
+	models := "/api/v1/classes/" + itoa(m.class.ID) + "/models"
+
+	// current fetches one task's current release and checks what it says.
+	current := func(query, task string, version int64) wire.ModelRelease {
+		t.Helper()
+		var cur wire.ModelRelease
+		m.student.mustDo("GET", "/api/v1/models/current"+query, nil, &cur, 200)
+		if cur.Version != version || cur.Task != task || !cur.Current || cur.ClassID != m.class.ID {
+			t.Fatalf("GET /models/current%s = version %d, task %q, current %v; want version %d of %s", query, cur.Version, cur.Task, cur.Current, version, task)
+		}
+		return cur
+	}
+	current("", "gec", 3)
+	current("?task=gec", "gec", 3)
+	current("?task=gec"+classQ, "gec", 3)
+	grader := current("?task=grade", "grade", 4)
+	current("?task=grade"+classQ, "grade", 4)
+	// The grader downloads and verifies like the checker, and its signed
+	// manifest says what it is.
+	man, err := bundle.Verify(os.DirFS(download(t, m.student, grader, pinned)), pinned)
+	if err != nil || man.Version != 4 || man.Task != "grade" || man.Parent != 2 {
+		t.Fatalf("the grader's bundle: version %d, task %q, parent %d, %v; want 4, grade, 2", man.Version, man.Task, man.Parent, err)
+	}
+
+	listed := func(want string) {
+		t.Helper()
+		var list []wire.ModelRelease
+		m.teacher.mustDo("GET", models, nil, &list, 200)
+		var got []string
+		for _, r := range list {
+			s := fmt.Sprintf("%d:%s", r.Version, r.Task)
+			if r.Current {
+				s += "*"
+			}
+			got = append(got, s)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("class models %q, want %q", strings.Join(got, " "), want)
+		}
+	}
+	listed("4:grade* 3:gec* 2:grade 1:gec")
+
+	// Roll the grader back: the checker stays.
+	var cur wire.ModelRelease
+	m.teacher.mustDo("POST", models+"/2/current", nil, &cur, 200)
+	if cur.Version != 2 || cur.Task != "grade" || !cur.Current {
+		t.Fatalf("rolling the grader back answered %+v", cur)
+	}
+	current("?task=grade", "grade", 2)
+	current("", "gec", 3)
+	listed("4:grade 3:gec* 2:grade* 1:gec")
+	// And the checker: the grader stays.
+	m.teacher.mustDo("POST", models+"/1/current", nil, &cur, 200)
+	current("?task=gec", "gec", 1)
+	current("?task=grade", "grade", 2)
+	listed("4:grade 3:gec 2:grade* 1:gec*")
+
+	// An unknown task is refused with the field named, whether or not the
+	// caller has classes; a task with no model yet is 404.
+	for _, c := range []*client{m.student, m.admin} {
+		r := c.expectError("GET", "/api/v1/models/current?task=spelling", nil, 400, server.EINVALID)
+		if r.err.Field != "task" || !strings.Contains(r.err.Message, `"grade"`) {
+			t.Errorf("an unknown task: field %q, %q", r.err.Field, r.err.Message)
+		}
+	}
+	r := m.otherStudent.expectError("GET", "/api/v1/models/current?task=grade", nil, 404, server.ENOTFOUND)
+	if !strings.Contains(r.err.Message, "POST /api/v1/grade") {
+		t.Errorf("no grader yet: %q", r.err.Message)
 	}
 }
 

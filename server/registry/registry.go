@@ -1,6 +1,7 @@
 // Package registry publishes trained models to classes: it signs a model
 // folder into a bundle (package model/bundle) under the server's data
-// folder, records it in the store as the class's current model, and keeps
+// folder, records it in the store as the class's current model of its
+// task, and keeps
 // the server's signing key next to the database.
 //
 // The CLI (tutor publish) and, later, the server's own training jobs
@@ -48,7 +49,9 @@ type Release struct {
 	ClassID int64
 	// Files maps each name in the bundle to the file to copy (see
 	// bundle.FolderFiles).
-	Files   map[string]string
+	Files map[string]string
+	// Task is what the model does, server.TaskGEC or server.TaskGrade; ""
+	// is TaskGEC. Each task of a class has its own current model.
 	Task    string
 	Kind    string
 	Metrics map[string]float64
@@ -58,13 +61,19 @@ type Release struct {
 
 // Publish signs r's files into a new bundle in the models folder beside
 // the database at dbPath, records it and makes it the class's current
-// model. Its version is the server's next; its parent the class's current
-// model. On any failure nothing is recorded and no bundle folder is left.
+// model of its task. Its version is the server's next; its parent the
+// class's current model of the same task. A task other than "gec" or
+// "grade" is refused (EINVALID, field "task"). On any failure nothing is
+// recorded and no bundle folder is left.
 func Publish(ctx context.Context, st server.Store, key ed25519.PrivateKey, dbPath string, r Release) (server.ModelBundle, bundle.Manifest, error) {
+	task, err := server.ModelTask(r.Task)
+	if err != nil {
+		return server.ModelBundle{}, bundle.Manifest{}, err
+	}
 	if _, err := st.ClassByID(ctx, r.ClassID); err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, err
 	}
-	parent, err := currentVersion(ctx, st, r.ClassID)
+	parent, err := currentVersion(ctx, st, r.ClassID, task)
 	if err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, err
 	}
@@ -81,11 +90,11 @@ func Publish(ctx context.Context, st server.Store, key ed25519.PrivateKey, dbPat
 		// Never removed here: it may be another publish that is running now.
 		return server.ModelBundle{}, bundle.Manifest{}, fmt.Errorf("registry: %s exists but version %d is not recorded: it is left from an interrupted publish (or one is running now); remove it and publish again", dir, version)
 	}
-	m := bundle.Manifest{Version: version, Parent: parent, Created: r.Created, Task: r.Task, Kind: r.Kind, Metrics: r.Metrics, Data: r.Data}
+	m := bundle.Manifest{Version: version, Parent: parent, Created: r.Created, Task: task, Kind: r.Kind, Metrics: r.Metrics, Data: r.Data}
 	if err := bundle.CreateFiles(r.Files, dir, m, key); err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, err
 	}
-	b, man, err := record(ctx, st, key, dir, r.ClassID)
+	b, man, err := record(ctx, st, key, dir, r.ClassID, task)
 	if err != nil {
 		os.RemoveAll(dir)
 		return server.ModelBundle{}, bundle.Manifest{}, err
@@ -93,9 +102,10 @@ func Publish(ctx context.Context, st server.Store, key ed25519.PrivateKey, dbPat
 	return b, man, nil
 }
 
-// currentVersion is the class's current model's version, 0 for none.
-func currentVersion(ctx context.Context, st server.Store, classID int64) (int64, error) {
-	cur, err := st.CurrentModel(ctx, classID)
+// currentVersion is the version of the class's current model of the
+// task, 0 for none.
+func currentVersion(ctx context.Context, st server.Store, classID int64, task string) (int64, error) {
+	cur, err := st.CurrentModel(ctx, classID, task)
 	if server.ErrorCode(err) == server.ENOTFOUND {
 		return 0, nil
 	}
@@ -104,7 +114,7 @@ func currentVersion(ctx context.Context, st server.Store, classID int64) (int64,
 
 // record checks the bundle just written as a client will, then stores its
 // manifest and signature as they are on disk.
-func record(ctx context.Context, st server.Store, key ed25519.PrivateKey, dir string, classID int64) (server.ModelBundle, bundle.Manifest, error) {
+func record(ctx context.Context, st server.Store, key ed25519.PrivateKey, dir string, classID int64, task string) (server.ModelBundle, bundle.Manifest, error) {
 	man, err := bundle.Verify(os.DirFS(dir), key.Public().(ed25519.PublicKey))
 	if err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, fmt.Errorf("registry: the new bundle does not verify (is the disk failing?): %w", err)
@@ -121,7 +131,7 @@ func record(ctx context.Context, st server.Store, key ed25519.PrivateKey, dir st
 	if err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, err
 	}
-	b := server.ModelBundle{Version: man.Version, ClassID: classID, Parent: man.Parent, Manifest: manifest, Signature: sig, Dir: dir}
+	b := server.ModelBundle{Version: man.Version, ClassID: classID, Task: task, Parent: man.Parent, Manifest: manifest, Signature: sig, Dir: dir}
 	if err := st.AddModel(ctx, &b); err != nil {
 		return server.ModelBundle{}, bundle.Manifest{}, err
 	}

@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,8 +83,8 @@ func TestPublishTwiceChainsVersions(t *testing.T) {
 	if want := filepath.Join(filepath.Dir(db.Path()), "models", "2"); second.Dir != want {
 		t.Errorf("bundle folder %s, want %s", second.Dir, want)
 	}
-	cur, err := db.CurrentModel(ctx, class.ID)
-	if err != nil || cur.Version != 2 {
+	cur, err := db.CurrentModel(ctx, class.ID, "gec")
+	if err != nil || cur.Version != 2 || cur.Task != "gec" {
 		t.Fatalf("current model %d, %v; want 2", cur.Version, err)
 	}
 	// What the store holds is what is on disk, and it verifies.
@@ -97,6 +98,52 @@ func TestPublishTwiceChainsVersions(t *testing.T) {
 	}
 	if got, err := bundle.Verify(os.DirFS(cur.Dir), pub); err != nil || got.Data["source"] != folder || got.Task != "gec" {
 		t.Errorf("Verify: %+v, %v", got, err)
+	}
+}
+
+// TestPublishPerTask: a checker and a grader of one class are each their
+// task's current model, and each one's parent is the previous of its task.
+func TestPublishPerTask(t *testing.T) {
+	ctx := context.Background()
+	db, key, class := setup(t)
+	_, files, err := registry.ModelFiles(runFolder(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish := func(task string) server.ModelBundle {
+		t.Helper()
+		b, man, err := registry.Publish(ctx, db, key, db.Path(), registry.Release{ClassID: class.ID, Files: files, Task: task})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := server.ModelTask(task); b.Task != want || man.Task != want {
+			t.Errorf("published %q as store task %q, manifest task %q; want %q in both", task, b.Task, man.Task, want)
+		}
+		return b
+	}
+	checker := publish("")      // 1: "" is the checker
+	grader := publish("grade")  // 2
+	checker2 := publish("gec")  // 3, after 1
+	grader2 := publish("grade") // 4, after 2
+	if checker.Parent != 0 || grader.Parent != 0 || checker2.Parent != checker.Version || grader2.Parent != grader.Version {
+		t.Errorf("parents %d %d %d %d; want 0 0 1 2", checker.Parent, grader.Parent, checker2.Parent, grader2.Parent)
+	}
+	for task, want := range map[string]int64{"gec": 3, "grade": 4} {
+		if cur, err := db.CurrentModel(ctx, class.ID, task); err != nil || cur.Version != want {
+			t.Errorf("current %s model %d, %v; want %d", task, cur.Version, err, want)
+		}
+	}
+
+	_, _, err = registry.Publish(ctx, db, key, db.Path(), registry.Release{ClassID: class.ID, Files: files, Task: "spelling"})
+	var e *server.Error
+	if !errors.As(err, &e) || e.Code != server.EINVALID || e.Field != "task" || !strings.Contains(e.Message, `"gec"`) || !strings.Contains(e.Message, `"grade"`) {
+		t.Errorf("publishing an unknown task: %v; want an invalid task naming gec and grade", err)
+	}
+	if v, _ := db.LastModelVersion(ctx); v != 4 {
+		t.Errorf("last version %d after the refusal, want 4", v)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(db.Path()), "models", "5")); err == nil {
+		t.Error("a refused publish left a bundle folder")
 	}
 }
 

@@ -9,31 +9,36 @@ import (
 	"github.com/tutor-dev/tutor/server"
 )
 
-const modelColumns = "version, class_id, parent, manifest, signature, dir, created_at, current"
+const modelColumns = "version, class_id, task, parent, manifest, signature, dir, created_at, current"
 
 func modelNotFound(version int64) error {
 	return server.Errorf(server.ENOTFOUND, "No model version %d.", version)
 }
 
-// AddModel stores a published bundle and makes it its class's current
-// model in one transaction.
+// AddModel stores a published bundle and makes it the current model of
+// its class and task in one transaction.
 func (db *DB) AddModel(ctx context.Context, b *server.ModelBundle) error {
+	task, err := server.ModelTask(b.Task)
+	if err != nil {
+		return err
+	}
+	b.Task = task
 	if err := checkModel(*b); err != nil {
 		return err
 	}
 	created := db.now()
-	err := db.inTx(ctx, "add model", func(tx *sql.Tx) error {
+	err = db.inTx(ctx, "add model", func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "SELECT 1 FROM classes WHERE id = ?", b.ClassID, classNotFound(b.ClassID)); err != nil {
 			return err
 		}
 		if err := checkParent(ctx, tx, *b); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE models SET current = 0 WHERE class_id = ? AND current = 1", b.ClassID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE models SET current = 0 WHERE class_id = ? AND task = ? AND current = 1", b.ClassID, b.Task); err != nil {
 			return fmt.Errorf("sqlite: add model %d: %w", b.Version, err)
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO models ("+modelColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
-			b.Version, b.ClassID, b.Parent, b.Manifest, b.Signature, b.Dir, formatTime(created))
+		_, err := tx.ExecContext(ctx, "INSERT INTO models ("+modelColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)",
+			b.Version, b.ClassID, b.Task, b.Parent, b.Manifest, b.Signature, b.Dir, formatTime(created))
 		if isUnique(err) {
 			return &server.Error{Code: server.ECONFLICT, Field: "version",
 				Message: fmt.Sprintf("Model version %d is already published; publish again to take the next version.", b.Version)}
@@ -68,16 +73,21 @@ func checkModel(b server.ModelBundle) error {
 	return nil
 }
 
-// checkParent refuses a parent that is not one of the class's own versions:
-// a class's history must not run through another class's models.
+// checkParent refuses a parent that is not one of the class's own versions
+// of the same task: a history must not run through another class's models,
+// nor a checker's through a grader's.
 func checkParent(ctx context.Context, tx *sql.Tx, b server.ModelBundle) error {
 	if b.Parent == 0 {
 		return nil
 	}
 	var class int64
-	err := tx.QueryRowContext(ctx, "SELECT class_id FROM models WHERE version = ?", b.Parent).Scan(&class)
+	var task string
+	err := tx.QueryRowContext(ctx, "SELECT class_id, task FROM models WHERE version = ?", b.Parent).Scan(&class, &task)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && class != b.ClassID) {
 		return server.FieldError("parent", "Model version %d is not a model of class %d, so it cannot be the parent of version %d.", b.Parent, b.ClassID, b.Version)
+	}
+	if err == nil && task != b.Task {
+		return server.FieldError("parent", "Model version %d is a %q model, so it cannot be the parent of version %d, a %q model.", b.Parent, task, b.Version, b.Task)
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: parent of model %d: %w", b.Version, err)
@@ -98,22 +108,26 @@ func (db *DB) ModelByVersion(ctx context.Context, version int64) (server.ModelBu
 	return b, nil
 }
 
-// CurrentModel returns the class's current bundle; ENOTFOUND when the class
-// does not exist or has none.
-func (db *DB) CurrentModel(ctx context.Context, classID int64) (server.ModelBundle, error) {
-	row := db.read.QueryRowContext(ctx, "SELECT "+modelColumns+" FROM models WHERE class_id = ? AND current = 1", classID)
+// CurrentModel returns the class's current bundle of the task ("" is
+// "gec"); ENOTFOUND when the class does not exist or has none of it.
+func (db *DB) CurrentModel(ctx context.Context, classID int64, task string) (server.ModelBundle, error) {
+	task, err := server.ModelTask(task)
+	if err != nil {
+		return server.ModelBundle{}, err
+	}
+	row := db.read.QueryRowContext(ctx, "SELECT "+modelColumns+" FROM models WHERE class_id = ? AND task = ? AND current = 1", classID, task)
 	b, err := scanModel(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return server.ModelBundle{}, server.Errorf(server.ENOTFOUND, "Class %d has no model yet.", classID)
+		return server.ModelBundle{}, server.Errorf(server.ENOTFOUND, "Class %d has no %q model yet.", classID, task)
 	}
 	if err != nil {
-		return server.ModelBundle{}, fmt.Errorf("sqlite: current model of class %d: %w", classID, err)
+		return server.ModelBundle{}, fmt.Errorf("sqlite: current %s model of class %d: %w", task, classID, err)
 	}
 	return b, nil
 }
 
-// ClassModels lists the class's bundles, newest first; ENOTFOUND if the
-// class does not exist.
+// ClassModels lists the class's bundles of every task, newest first;
+// ENOTFOUND if the class does not exist.
 func (db *DB) ClassModels(ctx context.Context, classID int64) ([]server.ModelBundle, error) {
 	if _, err := db.ClassByID(ctx, classID); err != nil {
 		return nil, err
@@ -122,21 +136,23 @@ func (db *DB) ClassModels(ctx context.Context, classID int64) ([]server.ModelBun
 		"SELECT "+modelColumns+" FROM models WHERE class_id = ? ORDER BY version DESC", classID)
 }
 
-// SetCurrentModel makes version the class's current model.
+// SetCurrentModel makes version the class's current model of its task;
+// the class's current models of other tasks stay.
 func (db *DB) SetCurrentModel(ctx context.Context, classID, version int64) error {
 	return db.inTx(ctx, "set current model", func(tx *sql.Tx) error {
 		if err := mustExist(ctx, tx, "SELECT 1 FROM classes WHERE id = ?", classID, classNotFound(classID)); err != nil {
 			return err
 		}
 		var class int64
-		err := tx.QueryRowContext(ctx, "SELECT class_id FROM models WHERE version = ?", version).Scan(&class)
+		var task string
+		err := tx.QueryRowContext(ctx, "SELECT class_id, task FROM models WHERE version = ?", version).Scan(&class, &task)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && class != classID) {
 			return server.Errorf(server.ENOTFOUND, "Class %d has no model version %d; list its versions with GET /api/v1/classes/%d/models.", classID, version, classID)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: set current model: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE models SET current = 0 WHERE class_id = ? AND current = 1", classID); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE models SET current = 0 WHERE class_id = ? AND task = ? AND current = 1", classID, task); err != nil {
 			return fmt.Errorf("sqlite: set current model: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE models SET current = 1 WHERE version = ?", version); err != nil {
@@ -158,7 +174,7 @@ func (db *DB) LastModelVersion(ctx context.Context) (int64, error) {
 func scanModel(row rowScanner) (server.ModelBundle, error) {
 	var b server.ModelBundle
 	var created string
-	if err := row.Scan(&b.Version, &b.ClassID, &b.Parent, &b.Manifest, &b.Signature, &b.Dir, &created, &b.Current); err != nil {
+	if err := row.Scan(&b.Version, &b.ClassID, &b.Task, &b.Parent, &b.Manifest, &b.Signature, &b.Dir, &created, &b.Current); err != nil {
 		return server.ModelBundle{}, err
 	}
 	var err error
