@@ -59,8 +59,13 @@ build_kernels() {
 	say "building kernels.wasm (SIMD128)"
 	clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffp-contract=off -Wall -Werror \
 		-Wl,--no-entry -Wl,--import-memory -o app/web/kernels.wasm kernels/wasm/src/kernels.c
-	if wasm-objdump -h app/web/kernels.wasm | grep -q ' Data ' ||
-		wasm-objdump -d app/web/kernels.wasm | grep -Eq 'global\.(get|set)'; then
+	# (Read into variables first: grep -q closing a pipe early would make
+	# the pipeline fail under pipefail and the check pass.)
+	local sections code
+	sections=$(wasm-objdump -h app/web/kernels.wasm)
+	code=$(wasm-objdump -d app/web/kernels.wasm)
+	if grep -q ' Data ' <<<"$sections" || grep -Eq 'global\.(get|set)' <<<"$code"; then
+		rm -f app/web/kernels.wasm
 		echo "build.sh: kernels.wasm uses memory of its own (a data section or a stack); keep the kernels' state in locals" >&2
 		exit 1
 	fi

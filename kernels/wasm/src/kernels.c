@@ -69,43 +69,61 @@ static inline void store_block(float *out, v128_t f, float sx, const float *bias
     wasm_v128_store(out, f);
     return;
   }
-  float v[4] = {wasm_f32x4_extract_lane(f, 0), wasm_f32x4_extract_lane(f, 1), wasm_f32x4_extract_lane(f, 2),
-                wasm_f32x4_extract_lane(f, 3)};
-  for (int i = 0; i < n; i++) out[i] = bias ? v[i] + bias[i] : v[i];
+  // Lane by lane, without an array: the kernels keep nothing in memory.
+  if (n > 0) out[0] = wasm_f32x4_extract_lane(f, 0) + (bias ? bias[0] : 0.0f);
+  if (n > 1) out[1] = wasm_f32x4_extract_lane(f, 1) + (bias ? bias[1] : 0.0f);
+  if (n > 2) out[2] = wasm_f32x4_extract_lane(f, 2) + (bias ? bias[2] : 0.0f);
 }
 
-// rows_x_8cols computes RB rows (1 to 4) by two column blocks (8 columns).
+// GROUP_PAIR adds one pair of a row's quantized inputs times the two column
+// blocks' weights (v0, v1) to the accumulators a0 and a1.
+#define GROUP_PAIR(x, a0, a1)                                     \
+  do {                                                            \
+    v128_t xs = wasm_v128_load32_splat((x) + g * G + 2 * q);      \
+    a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(xs, v0));         \
+    a1 = wasm_i32x4_add(a1, wasm_i32x4_dot_i16x8(xs, v1));         \
+  } while (0)
+
+// scaled adds a group's int32 sums, scaled, to a float accumulator.
+static inline v128_t scaled(v128_t f, v128_t scale, v128_t sums) {
+  return wasm_f32x4_add(f, wasm_f32x4_mul(scale, wasm_f32x4_convert_i32x4(sums)));
+}
+
+// rows_x_8cols computes two rows (or one, when two is 0) by two column
+// blocks (8 columns). Every value lives in a named local: an array here
+// could make clang put it on a stack in memory, which the kernels must
+// never have.
 static inline __attribute__((always_inline)) void rows_x_8cols(
-    int RB, float *out, const int16_t *xq, const float *sx, const int8_t *p0, const int8_t *p1, const float *s0,
+    int two, float *out, const int16_t *xq, const float *sx, const int8_t *p0, const int8_t *p1, const float *s0,
     const float *s1, const float *bias, int C, int OC, int G, int j, int n0, int n1) {
   int groups = C / G, pairs = G / 2;
-  v128_t f[4][2];
-  for (int r = 0; r < RB; r++) f[r][0] = f[r][1] = wasm_f32x4_splat(0.0f);
+  const int16_t *x0 = xq, *x1 = xq + C;
+  v128_t f00 = wasm_f32x4_splat(0.0f), f01 = f00, f10 = f00, f11 = f00;
   for (int g = 0; g < groups; g++) {
-    v128_t a[4][2];
-    for (int r = 0; r < RB; r++) a[r][0] = a[r][1] = wasm_i32x4_splat(0);
+    v128_t a00 = wasm_i32x4_splat(0), a01 = a00, a10 = a00, a11 = a00;
     const int8_t *w0 = p0 + g * G * 4, *w1 = p1 + g * G * 4;
-    for (int p = 0; p < pairs; p++) {
-      v128_t v0 = wasm_i16x8_load8x8(w0 + p * 8), v1 = wasm_i16x8_load8x8(w1 + p * 8);
-      for (int r = 0; r < RB; r++) {
-        v128_t xs = wasm_v128_load32_splat(xq + r * C + g * G + 2 * p);
-        a[r][0] = wasm_i32x4_add(a[r][0], wasm_i32x4_dot_i16x8(xs, v0));
-        a[r][1] = wasm_i32x4_add(a[r][1], wasm_i32x4_dot_i16x8(xs, v1));
-      }
+    for (int q = 0; q < pairs; q++) {
+      v128_t v0 = wasm_i16x8_load8x8(w0 + q * 8), v1 = wasm_i16x8_load8x8(w1 + q * 8);
+      GROUP_PAIR(x0, a00, a01);
+      if (two) GROUP_PAIR(x1, a10, a11);
     }
     v128_t sc0 = wasm_v128_load(s0 + g * 4), sc1 = wasm_v128_load(s1 + g * 4);
-    for (int r = 0; r < RB; r++) {
-      f[r][0] = wasm_f32x4_add(f[r][0], wasm_f32x4_mul(sc0, wasm_f32x4_convert_i32x4(a[r][0])));
-      f[r][1] = wasm_f32x4_add(f[r][1], wasm_f32x4_mul(sc1, wasm_f32x4_convert_i32x4(a[r][1])));
+    f00 = scaled(f00, sc0, a00);
+    f01 = scaled(f01, sc1, a01);
+    if (two) {
+      f10 = scaled(f10, sc0, a10);
+      f11 = scaled(f11, sc1, a11);
     }
   }
-  for (int r = 0; r < RB; r++) {
-    store_block(out + r * OC + j, f[r][0], sx[r], bias ? bias + j : 0, n0);
-    if (n1 > 0) store_block(out + r * OC + j + 4, f[r][1], sx[r], bias ? bias + j + 4 : 0, n1);
+  store_block(out + j, f00, sx[0], bias ? bias + j : 0, n0);
+  if (n1 > 0) store_block(out + j + 4, f01, sx[0], bias ? bias + j + 4 : 0, n1);
+  if (two) {
+    store_block(out + OC + j, f10, sx[1], bias ? bias + j : 0, n0);
+    if (n1 > 0) store_block(out + OC + j + 4, f11, sx[1], bias ? bias + j + 4 : 0, n1);
   }
 }
 
-static void rows_all_cols(int RB, float *out, const int16_t *xq, const float *sx, const int8_t *packed,
+static void rows_all_cols(int two, float *out, const int16_t *xq, const float *sx, const int8_t *packed,
                           const float *pscales, const float *bias, int C, int OC, int G) {
   int blocks = (OC + 3) / 4, groups = C / G;
   for (int b = 0; b < blocks; b += 2) {
@@ -115,12 +133,10 @@ static void rows_all_cols(int RB, float *out, const int16_t *xq, const float *sx
     int n1 = b + 1 < blocks ? (OC - j - 4 < 4 ? OC - j - 4 : 4) : 0;
     const int8_t *p0 = packed + b * 4 * C, *p1 = packed + b1 * 4 * C;
     const float *s0 = pscales + b * 4 * groups, *s1 = pscales + b1 * 4 * groups;
-    switch (RB) {
-      case 4: rows_x_8cols(4, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1); break;
-      case 3: rows_x_8cols(3, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1); break;
-      case 2: rows_x_8cols(2, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1); break;
-      default: rows_x_8cols(1, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1); break;
-    }
+    if (two)
+      rows_x_8cols(1, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1);
+    else
+      rows_x_8cols(0, out, xq, sx, p0, p1, s0, s1, bias, C, OC, G, j, n0, n1);
   }
 }
 
@@ -133,8 +149,8 @@ void i8_matmul(float *out, const float *inp, int16_t *xq, float *sx, const int8_
                const float *bias, int R, int C, int OC, int G) {
   for (int r = 0; r < R; r++) sx[r] = quantize_row(xq + r * C, inp + r * C, C);
   int r = 0;
-  for (; r + 4 <= R; r += 4) rows_all_cols(4, out + r * OC, xq + r * C, sx + r, packed, pscales, bias, C, OC, G);
-  if (r < R) rows_all_cols(R - r, out + r * OC, xq + r * C, sx + r, packed, pscales, bias, C, OC, G);
+  for (; r + 2 <= R; r += 2) rows_all_cols(1, out + r * OC, xq + r * C, sx + r, packed, pscales, bias, C, OC, G);
+  if (r < R) rows_all_cols(0, out + r * OC, xq + r * C, sx + r, packed, pscales, bias, C, OC, G);
 }
 
 static inline float hsum(v128_t v) {
