@@ -129,6 +129,7 @@ func (p *practice) renderCard() app.UI {
 	it := p.item
 	return app.Div().ID("card").Class("card practice-card").
 		DataSet("kind", it.Kind).DataSet("item", it.ID).DataSet("checked", strconv.FormatBool(p.checked)).
+		DataSet("grader", strconv.FormatInt(p.v.Grader.Version, 10)). // the device's grader, 0 for none
 		Body(
 			app.P().Class("instruction").Text(p.instruction()),
 			p.renderPrompt(),
