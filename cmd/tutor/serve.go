@@ -64,8 +64,16 @@ func runServe(args []string) error {
 	if err := importStarterPacks(ctx, store, log); err != nil {
 		return err
 	}
-	if err := loadModelKey(&opts, store.Path(), log); err != nil {
+	key, err := loadModelKey(&opts, store.Path(), log)
+	if err != nil {
 		return err
+	}
+	if models.classModels {
+		cm, err := newClassModels(models, store, key, log)
+		if err != nil {
+			return err
+		}
+		opts.ClassModel = cm.publish
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -125,16 +133,16 @@ func announceSetup(ctx context.Context, store server.Store, base string) error {
 // loadModelKey loads the key that signs model bundles, making it next to
 // the database on first start, and hands its public half to the API for
 // clients to pin.
-func loadModelKey(opts *api.Options, dbPath string, log *slog.Logger) error {
+func loadModelKey(opts *api.Options, dbPath string, log *slog.Logger) (ed25519.PrivateKey, error) {
 	key, created, err := registry.EnsureKey(dbPath)
 	if err != nil {
-		return fmt.Errorf("model signing key: %w", err)
+		return nil, fmt.Errorf("model signing key: %w", err)
 	}
 	if created {
 		log.Info("made the model signing key; back it up with the database", "path", registry.KeyPath(dbPath))
 	}
 	opts.ModelKey = key.Public().(ed25519.PublicKey)
-	return nil
+	return key, nil
 }
 
 // importStarterPacks adds the embedded starter courses that the database
@@ -167,26 +175,33 @@ type teachingModels struct {
 	checkModel, gradeModel string
 	lexicon, explanations  string
 	threshold              float64
+	classModels            bool
 }
 
 func (m *teachingModels) flags(fs *flag.FlagSet) {
 	fs.StringVar(&m.checkModel, "check-model", releasedCheckModel, "grammar checker: a tagging model trained by `tutor train` or `tutor quantize` (a checkpoint or run directory); \"off\", or the default when it is missing, makes /api/v1/check answer 503")
-	fs.StringVar(&m.gradeModel, "grade-model", "", "answer grader: a classification model trained by `tutor train`; unset, /api/v1/grade answers 503")
+	fs.StringVar(&m.gradeModel, "grade-model", releasedGradeModel, "answer grader: a classification model trained by `tutor train` or `tutor quantize`; \"off\", or the default when it is missing, makes /api/v1/grade answer 503")
+	fs.BoolVar(&m.classModels, "class-models", true, "publish the grammar checker and the grader (when int8, as `tutor quantize` makes them) for every class that has no model of its own yet, for learners' browsers to run offline")
 	fs.StringVar(&m.lexicon, "lexicon", "data/errors", "word tables of the grammar checker")
 	fs.StringVar(&m.explanations, "explanations", "data/explain/en-for-zh.json", "explanations of the grammar checker's edits (a file teachers may edit)")
 	fs.Float64Var(&m.threshold, "check-threshold", checker.DefaultThreshold, "least probability of an edit the checker marks (higher: fewer, surer)")
 }
 
-// releasedCheckModel is the grammar checker released with the tutor
+// The grammar checker and the answer grader released with the tutor
 // (data/models/PROVENANCE.md), which serve uses unless told otherwise.
-const releasedCheckModel = "data/models/gec-student-int8"
+const (
+	releasedCheckModel = "data/models/gec-student-int8"
+	releasedGradeModel = "data/models/grade-student-int8"
+)
 
 // load opens the models that flags name into opts, once for the server's
 // life (they are safe for concurrent use), and says in the log what is on.
 func (m *teachingModels) load(opts *api.Options, log *slog.Logger) error {
-	if m.checkModel == releasedCheckModel {
-		if _, err := os.Stat(filepath.Join(releasedCheckModel, "manifest.json")); err != nil {
-			m.checkModel = "" // not run from the repository: no released model here
+	for _, p := range []*string{&m.checkModel, &m.gradeModel} {
+		if *p == releasedCheckModel || *p == releasedGradeModel {
+			if _, err := os.Stat(filepath.Join(*p, "manifest.json")); err != nil {
+				*p = "" // not run from the repository: no released model here
+			}
 		}
 	}
 	if m.checkModel == "" || m.checkModel == "off" {
@@ -194,7 +209,7 @@ func (m *teachingModels) load(opts *api.Options, log *slog.Logger) error {
 	} else if err := m.loadChecker(opts, log); err != nil {
 		return err
 	}
-	if m.gradeModel == "" {
+	if m.gradeModel == "" || m.gradeModel == "off" {
 		log.Info("answer grading is off (POST /api/v1/grade answers 503); turn it on with --grade-model DIR")
 	} else if err := m.loadGrader(opts, log); err != nil {
 		return err

@@ -49,6 +49,12 @@ type Options struct {
 	// answer for clients to pin. nil: the server has none (GET /models/key
 	// answers 503).
 	ModelKey ed25519.PublicKey
+	// ClassModel, when set, publishes the server's own model of a task
+	// ("gec", "grade") for a class that has none yet, and reports whether
+	// the class has one now; GET /models/current calls it before it
+	// answers 404, so every class gets the server's models on its
+	// learners' first sync.
+	ClassModel func(ctx context.Context, classID int64, task string) (bool, error)
 }
 
 // Server is the HTTP application. Build it with New; it is an http.Handler.
@@ -65,7 +71,8 @@ type Server struct {
 	grader  Grader
 	setupMu sync.Mutex // one first-run setup at a time
 
-	modelKey ed25519.PublicKey // Options.ModelKey
+	modelKey   ed25519.PublicKey                                                   // Options.ModelKey
+	classModel func(ctx context.Context, classID int64, task string) (bool, error) // Options.ClassModel
 }
 
 // New builds the Echo application with all routes and middleware.
@@ -91,7 +98,8 @@ func New(opts Options) *Server {
 		checker: opts.Checker,
 		grader:  opts.Grader,
 
-		modelKey: opts.ModelKey,
+		modelKey:   opts.ModelKey,
+		classModel: opts.ClassModel,
 	}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true

@@ -105,15 +105,29 @@ func (s *Server) currentModel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range classes {
-		b, err := s.store.CurrentModel(ctx, id, task)
-		if server.ErrorCode(err) == server.ENOTFOUND {
-			continue
+	for pass := range 2 {
+		for _, id := range classes {
+			b, err := s.store.CurrentModel(ctx, id, task)
+			if server.ErrorCode(err) == server.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			return c.JSON(http.StatusOK, release(b))
 		}
+		if pass > 0 || s.classModel == nil || len(classes) == 0 {
+			break
+		}
+		// No class of the caller's has one: give the first the server's own.
+		ok, err := s.classModel(ctx, classes[0], task)
 		if err != nil {
-			return err
+			s.log.Error("publishing the server's model for a class", "class", classes[0], "task", task, "err", err)
+			break
 		}
-		return c.JSON(http.StatusOK, release(b))
+		if !ok {
+			break
+		}
 	}
 	if len(classes) == 0 {
 		return server.Errorf(server.ENOTFOUND, "You are in no class, so there is no class model for you; join a class with its code first.")

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -369,5 +370,41 @@ func TestModelKeyAbsent(t *testing.T) {
 	raw, _ := json.Marshal(s)
 	if s.ModelKey != "" || strings.Contains(string(raw), "model_key") {
 		t.Errorf("session without a server key: %s", raw)
+	}
+}
+
+// TestCurrentModelClassDefault: a class without a model of a task gets
+// the server's own at its learners' first GET /models/current
+// (Options.ClassModel), once; where the server has none, 404 as before.
+func TestCurrentModelClassDefault(t *testing.T) {
+	key, err := bundle.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m *modelEnv
+	var calls []string
+	e := newEnv(t, func(o *api.Options) {
+		o.ModelKey = key.Public().(ed25519.PublicKey)
+		o.ClassModel = func(ctx context.Context, classID int64, task string) (bool, error) {
+			calls = append(calls, task)
+			if task != server.TaskGEC {
+				return false, nil
+			}
+			m.publish(classID, 3)
+			return true, nil
+		}
+	})
+	m = &modelEnv{env: e, key: key}
+	m.teacher, m.student, m.class = e.classWithStudent("teach", "stud")
+
+	var cur wire.ModelRelease
+	m.student.mustDo("GET", "/api/v1/models/current", nil, &cur, 200)
+	if cur.Version != 1 || cur.ClassID != m.class.ID || cur.Task != server.TaskGEC {
+		t.Fatalf("current %+v, want the server's gec model as version 1 of the class", cur)
+	}
+	m.student.mustDo("GET", "/api/v1/models/current", nil, &cur, 200)
+	m.student.expectError("GET", "/api/v1/models/current?task=grade", nil, 404, server.ENOTFOUND)
+	if want := []string{server.TaskGEC, server.TaskGrade}; !slices.Equal(calls, want) {
+		t.Errorf("ClassModel called for %v, want %v (once per task with no model)", calls, want)
 	}
 }
