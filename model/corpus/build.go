@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tutor-dev/tutor/model/atomicfile"
+	"github.com/tutor-dev/tutor/model/shard"
 	"github.com/tutor-dev/tutor/model/tokenizer"
 )
 
@@ -77,8 +78,8 @@ func (o Options) withDefaults() (Options, error) {
 	switch {
 	case len(o.Sources) == 0:
 		return o, fmt.Errorf("corpus: no sources to build from")
-	case o.VocabSize > MaxVocab:
-		return o, fmt.Errorf("corpus: vocabulary size %d does not fit uint16 tokens (at most %d)", o.VocabSize, MaxVocab)
+	case o.VocabSize > shard.MaxVocab:
+		return o, fmt.Errorf("corpus: vocabulary size %d does not fit uint16 tokens (at most %d)", o.VocabSize, shard.MaxVocab)
 	case o.ValPermille < 0 || o.ValPermille >= 1000:
 		return o, fmt.Errorf("corpus: validation share %d‰ must be in 1..999", o.ValPermille)
 	case o.ShardTokens < 1:
@@ -295,8 +296,8 @@ func (b *builder) tokenizer() (*tokenizer.Tokenizer, []byte, TokenizerInfo, erro
 		if err != nil {
 			return nil, nil, TokenizerInfo{}, fmt.Errorf("%s: %w", path, err)
 		}
-		if tok.VocabSize() > MaxVocab {
-			return nil, nil, TokenizerInfo{}, fmt.Errorf("%s has %d tokens; uint16 shards hold at most %d", path, tok.VocabSize(), MaxVocab)
+		if tok.VocabSize() > shard.MaxVocab {
+			return nil, nil, TokenizerInfo{}, fmt.Errorf("%s has %d tokens; uint16 shards hold at most %d", path, tok.VocabSize(), shard.MaxVocab)
 		}
 		fmt.Fprintf(b.opt.Log, "tokenizer: using %s (V=%d)\n", path, tok.VocabSize())
 		info := tokenizerInfo(tok, data, "loaded from "+filepath.ToSlash(path))
@@ -350,7 +351,7 @@ func (b *builder) trainTokenizer() (*tokenizer.Tokenizer, error) {
 
 // encode tokenizes both splits and writes their shards.
 func (b *builder) encode(tok *tokenizer.Tokenizer, tokSHA [sha256.Size]byte, m *Manifest) error {
-	h := ShardHeader{VocabSize: tok.VocabSize(), Tokenizer: tokSHA}
+	h := shard.Header{VocabSize: tok.VocabSize(), Tokenizer: tokSHA}
 	for _, split := range []string{"train", "val"} {
 		start := b.opt.Now()
 		stream, textBytes, err := b.encodeSplit(tok, split, m)
@@ -359,7 +360,7 @@ func (b *builder) encode(tok *tokenizer.Tokenizer, tokSHA [sha256.Size]byte, m *
 		}
 		for i := 0; i == 0 || i*b.opt.ShardTokens < len(stream); i++ {
 			part := stream[i*b.opt.ShardTokens : min((i+1)*b.opt.ShardTokens, len(stream))]
-			if err := WriteShard(filepath.Join(b.staging, ShardName(split, i)), h, part); err != nil {
+			if err := shard.Write(filepath.Join(b.staging, shard.Name(split, i)), h, part); err != nil {
 				return err
 			}
 		}
@@ -387,7 +388,7 @@ func (b *builder) encodeSplit(tok *tokenizer.Tokenizer, split string, m *Manifes
 		for _, p := range paras {
 			ids = tok.AppendEncode(ids[:0], p+"\n")
 			for _, id := range ids {
-				if id < 0 || id >= MaxVocab {
+				if id < 0 || id >= shard.MaxVocab {
 					return nil, 0, fmt.Errorf("token id %d does not fit uint16", id)
 				}
 				stream = append(stream, uint16(id))
@@ -417,8 +418,8 @@ func (b *builder) describeFiles(m *Manifest) error {
 		}
 		sum := sha256.Sum256(data)
 		fi := FileInfo{Name: e.Name(), Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}
-		if shardName.MatchString(e.Name()) {
-			fi.Tokens = int64(len(data)-ShardHeaderSize) / 2
+		if _, ok := shard.SplitOf(e.Name()); ok {
+			fi.Tokens = int64(len(data)-shard.HeaderSize) / 2
 		}
 		m.Files = append(m.Files, fi)
 	}
@@ -438,7 +439,7 @@ func (b *builder) publish(m *Manifest) error {
 		return err
 	}
 	for _, e := range old {
-		if shardName.MatchString(e.Name()) && !fresh[e.Name()] {
+		if _, ok := shard.SplitOf(e.Name()); ok && !fresh[e.Name()] {
 			if err := os.Remove(filepath.Join(b.opt.Out, e.Name())); err != nil {
 				return err
 			}

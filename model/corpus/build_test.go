@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/tutor-dev/tutor/model/pkgfetch"
+	"github.com/tutor-dev/tutor/model/shard"
 	"github.com/tutor-dev/tutor/model/tokenizer"
 )
 
@@ -191,7 +192,7 @@ func checkShards(t *testing.T, dir string, m *Manifest) {
 		split, text string
 		tokens      int64
 	}{{"train", TrainText, m.Total.TrainTokens}, {"val", ValText, m.Total.ValTokens}} {
-		h, stream, err := ReadSplit(dir, s.split)
+		h, stream, err := shard.ReadSplit(dir, s.split)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,25 +12,10 @@
 // the options: sources are read in a fixed order, files in path order, and
 // nothing records a time, so a rebuild writes the same bytes.
 //
-// # Shard format (version 1)
-//
-// A shard (train-000.bin, val-000.bin, ...) is a 64-byte header followed by
-// the tokens, every number little-endian:
-//
-//	offset  size  field
-//	0       8     magic "TUTRTOK\x00"
-//	8       4     uint32 format version, 1
-//	12      4     uint32 vocabulary size V; every token is < V
-//	16      8     uint64 number of tokens N
-//	24      32    SHA-256 of the tokenizer.json the tokens were encoded with
-//	56      8     zero
-//	64      2N    the tokens, uint16 each
-//
-// The token stream of a split is its shards concatenated in name order. Each
-// document (a book, a speech, a web page, a Bible book) starts with the
-// end-of-text token (id 0), so the stream also starts with it; each
-// paragraph is encoded together with the newline that ends it. ReadShard,
-// DecodeShard and ReadSplit read shards back and check all of this.
+// The shards are uint16 token files in the format of package model/shard;
+// each document (a book, a speech, a web page, a Bible book) starts with the
+// end-of-text token and each paragraph is encoded together with the newline
+// that ends it.
 //
 // It is a build tool, never run by the server or in the browser. It may
 // import model/tokenizer and server/contentbuild (for its npm fetcher); it

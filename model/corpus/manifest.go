@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/tutor-dev/tutor/model/shard"
 )
 
 // ManifestFormat names the manifest's layout and the shard format it
@@ -177,7 +179,7 @@ func (m *Manifest) Markdown() []byte {
 	b.WriteString("\n## Files\n\n| File | Bytes | Tokens | SHA-256 |\n|---|---:|---:|---|\n")
 	for _, fi := range m.Files {
 		tokens := "—"
-		if shardName.MatchString(fi.Name) {
+		if _, ok := shard.SplitOf(fi.Name); ok {
 			tokens = fmt.Sprint(fi.Tokens)
 		}
 		fmt.Fprintf(&b, "| %s | %d | %s | `%s` |\n", fi.Name, fi.Bytes, tokens, fi.SHA256)

@@ -231,11 +231,11 @@ func (s *sentence) clauseStart(i int) bool {
 		return true
 	}
 	p := s.at(i - 1)
-	return p == "," || p == ";" || p == ":" || conjunctions[p] || whWords[p] || openingAdverbs[p] && s.sentenceStart(i-1)
+	return p == "," || p == ";" || p == ":" || conjunctions[p] || whWords[p] || openingAdverbs.has(p) && s.sentenceStart(i-1)
 }
 
 // openingAdverbs may open a sentence before its subject ("Tomorrow I will").
-var openingAdverbs = set("yesterday today tomorrow tonight now then sometimes usually often later finally suddenly perhaps maybe")
+var openingAdverbs = &wordSet{words: "yesterday today tomorrow tonight now then sometimes usually often later finally suddenly perhaps maybe"}
 
 // subjectBefore finds the subject pronoun of the verb at i, allowing one
 // frequency adverb between them; it returns the pronoun's index or -1.

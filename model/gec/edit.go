@@ -143,7 +143,10 @@ func (c change) touches(d change) bool {
 // text and, for each change, the edit that undoes it.
 func build(clean string, changes []change) (Example, error) {
 	sorted := append([]change(nil), changes...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].start < sorted[j].start })
+	// Stable or not sorts alike here (changes with one start touch, which
+	// is refused below); the stable sort is the one the browser's engine
+	// links anyway.
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].start < sorted[j].start })
 	var b strings.Builder
 	var edits []Edit
 	at, runeAt := 0, 0

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -31,7 +30,8 @@ type ExplanationFile struct {
 //     regard to case after the words both share are taken off ("Bad" ->
 //     "A bad" compares "" with "a"); "" means nothing (a missing or an extra
 //     word).
-//   - FromPattern, ToPattern: regular expressions (Go syntax) on the same.
+//   - FromPattern, ToPattern: regular expressions (Go syntax, without the
+//     Unicode classes \p and \P) on the same.
 //   - Before, After: regular expressions on the learner's text before and
 //     after those words; Sentence: on the learner's whole sentence.
 //   - Repeated: the learner's words repeat the word next to them ("the the").
@@ -67,7 +67,7 @@ type Sample struct {
 type compiledRule struct {
 	Rule
 	index                                       int
-	fromRe, toRe, beforeRe, afterRe, sentenceRe *regexp.Regexp
+	fromRe, toRe, beforeRe, afterRe, sentenceRe *pattern
 }
 
 // Explainer picks the explanation of an edit.
@@ -125,8 +125,6 @@ func LoadExplanations(r io.Reader) (*Explainer, error) {
 	return x, nil
 }
 
-var placeholder = regexp.MustCompile(`\{[^{}]*\}`)
-
 // compileRule checks rule i and compiles its patterns.
 func compileRule(i int, r Rule) (compiledRule, error) {
 	fail := func(field, format string, args ...any) (compiledRule, error) {
@@ -138,7 +136,7 @@ func compileRule(i int, r Rule) (compiledRule, error) {
 	c := compiledRule{Rule: r, index: i}
 	for _, p := range []struct {
 		field, expr string
-		re          **regexp.Regexp
+		re          **pattern
 	}{
 		{"from_pattern", r.FromPattern, &c.fromRe}, {"to_pattern", r.ToPattern, &c.toRe},
 		{"before", r.Before, &c.beforeRe}, {"after", r.After, &c.afterRe}, {"sentence", r.Sentence, &c.sentenceRe},
@@ -146,7 +144,7 @@ func compileRule(i int, r Rule) (compiledRule, error) {
 		if p.expr == "" {
 			continue
 		}
-		re, err := regexp.Compile(p.expr)
+		re, err := compilePattern(p.expr)
 		if err != nil {
 			return fail(p.field, "not a regular expression: %v", err)
 		}
@@ -156,7 +154,7 @@ func compileRule(i int, r Rule) (compiledRule, error) {
 		if strings.TrimSpace(t.text) == "" {
 			return fail(t.field, "the explanation is empty")
 		}
-		for _, ph := range placeholder.FindAllString(t.text, -1) {
+		for _, ph := range placeholders(t.text) {
 			switch {
 			case ph == "{from}" && r.From == nil && r.FromPattern == "":
 				return fail(t.field, "says {from}, but the rule sets neither \"from\" nor \"from_pattern\", so the learner's words may be empty; match them first")
@@ -184,6 +182,27 @@ func compileRule(i int, r Rule) (compiledRule, error) {
 		return fail("example", "\"wrong\" and \"right\" are the same sentence")
 	}
 	return c, nil
+}
+
+// placeholders are the {...} in an explanation: every "{" and the "}"
+// after it with no brace between, left to right.
+func placeholders(text string) []string {
+	var found []string
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			return found
+		}
+		text = text[open:]
+		end := strings.IndexAny(text[1:], "{}")
+		if end < 0 {
+			return found
+		}
+		if text[1+end] == '}' {
+			found = append(found, text[:end+2])
+		}
+		text = text[1+end:]
+	}
 }
 
 var emptyString = ""
@@ -326,8 +345,30 @@ func (x *Explainer) Match(e Edit, corrupted string) (Rule, bool) {
 	return r, true
 }
 
+// fill puts the edit's words in for {from} and {to}, left to right; a
+// brace that starts neither stays.
 func fill(text string, v editView) string {
-	return strings.NewReplacer("{from}", v.from, "{to}", v.to).Replace(text)
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '{')
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i])
+		text = text[i:]
+		switch {
+		case strings.HasPrefix(text, "{from}"):
+			b.WriteString(v.from)
+			text = text[len("{from}"):]
+		case strings.HasPrefix(text, "{to}"):
+			b.WriteString(v.to)
+			text = text[len("{to}"):]
+		default:
+			b.WriteByte('{')
+			text = text[1:]
+		}
+	}
 }
 
 // Explain returns the explanation of an edit in Simplified Chinese and in

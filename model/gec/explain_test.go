@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -205,4 +206,23 @@ func FuzzLoadExplanations(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestPlaceholders(t *testing.T) {
+	re := regexp.MustCompile(`\{[^{}]*\}`)
+	for _, s := range []string{"", "{from}", "用 {to} 不用 {from}。", "{{to}}", "{a{b}c}", "}{", "{", "}", "{}", "a{b", "{x}{y}", "{ {from} }", "{中}"} {
+		if got, want := placeholders(s), re.FindAllString(s, -1); strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+			t.Errorf("placeholders(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestFillAgreesWithReplacer(t *testing.T) {
+	v := editView{from: "{to}", to: "an"}
+	r := strings.NewReplacer("{from}", v.from, "{to}", v.to)
+	for _, s := range []string{"", "用 {to} 不用 {from}。", "{{from}}", "{fro{to}", "{from", "{to}{to}{from}", "{", "}{}", "{{{", "x{from}y{to}z"} {
+		if got, want := fill(s, v), r.Replace(s); got != want {
+			t.Errorf("fill(%q) = %q, want %q", s, got, want)
+		}
+	}
 }

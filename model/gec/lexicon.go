@@ -1,7 +1,6 @@
 package gec
 
 import (
-	"bufio"
 	"fmt"
 	"io/fs"
 	"strconv"
@@ -109,23 +108,23 @@ func (lx *Lexicon) indexForms() {
 // readTable calls add with the tab-separated fields of every line of a
 // table that is not empty or a # comment.
 func readTable(fsys fs.FS, name string, add func([]string) error) error {
-	f, err := fsys.Open(name)
+	// The file is read whole and split here rather than through a
+	// bufio.Scanner, which the browser's engine would link for this alone.
+	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return fmt.Errorf("word tables: %w (the tables live in data/errors)", err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := sc.Text()
+	rest := string(data)
+	for line := 1; rest != ""; line++ {
+		var text string
+		text, rest, _ = strings.Cut(rest, "\n")
+		text = strings.TrimSuffix(text, "\r")
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
 		if err := add(strings.Split(text, "\t")); err != nil {
 			return fmt.Errorf("word tables: %s:%d: %v", name, line, err)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("word tables: %s: %w", name, err)
 	}
 	return nil
 }

@@ -9,7 +9,7 @@ import (
 var fullWidth = map[string]string{",": "，", ".": "。", "?": "？", "!": "！", ":": "：", ";": "；"}
 
 // introWords take a comma after them at the start of a sentence.
-var introWords = set("however therefore first firstly second secondly finally also besides yes no well moreover unfortunately luckily actually")
+var introWords = &wordSet{words: "however therefore first firstly second secondly finally also besides yes no well moreover unfortunately luckily actually"}
 
 // capitalizationErrors: "i", a lower-case sentence start, a lower-case
 // name, day, month or language.
@@ -62,7 +62,7 @@ func punctuationErrors(s *sentence, rng *rand.Rand) []change {
 		if t.Text == "," && (s.at(i+1) == "so" || s.at(i+1) == "but") && subjectPronouns[s.at(i+2)] {
 			out = append(out, s.replaceSpan(i, i+1, ",", Punctuation)) // "it was late, we went home"
 		}
-		if t.Text == "," && i == 1 && introWords[s.at(0)] {
+		if t.Text == "," && i == 1 && introWords.has(s.at(0)) {
 			out = append(out, change{start: s.toks[0].End, end: t.End, typ: Punctuation}) // "However we"
 		}
 		if c, ok := lostApostrophe(s, i); ok {

@@ -4,28 +4,40 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // uniqueNouns take "the" because there is only one of them.
-var uniqueNouns = set("sun moon earth world sky sea internet government police same first last best worst only next")
+var uniqueNouns = &wordSet{words: "sun moon earth world sky sea internet government police same first last best worst only next"}
 
 // noArticleAfter lists nouns that go without an article after certain
 // words, where learners add "the": "play the football", "have the
-// breakfast", "go the home", "speak the English".
-var noArticleAfter = func() map[string]map[string]bool {
-	m := map[string]map[string]bool{}
-	add := func(nouns, before string) {
-		for _, n := range strings.Fields(nouns) {
-			m[n] = set(before)
+// breakfast", "go the home", "speak the English". It is built on first
+// use, like a wordSet.
+var noArticleAfter struct {
+	once sync.Once
+	m    map[string]map[string]bool
+}
+
+// takesNoArticleAfter reports whether noun goes without an article after
+// the word before.
+func takesNoArticleAfter(noun, before string) bool {
+	noArticleAfter.once.Do(func() {
+		m := map[string]map[string]bool{}
+		add := func(nouns, before string) {
+			for _, n := range strings.Fields(nouns) {
+				m[n] = set(before)
+			}
 		}
-	}
-	add("football basketball tennis soccer volleyball badminton baseball chess", "play plays played playing")
-	add("breakfast lunch dinner supper", "have has had having eat eats ate eating for after before skip skipped")
-	add("home", "go goes went going come comes came coming get gets got arrive arrived stay stayed at walk walked drive drove")
-	add("math maths history physics chemistry biology music art", "study studies studied studying learn learns learned learnt learning teach teaches taught teaching")
-	add("english chinese french japanese", "study studies studied studying learn learns learned learnt learning speak speaks spoke speaking teach teaches taught teaching in")
-	return m
-}()
+		add("football basketball tennis soccer volleyball badminton baseball chess", "play plays played playing")
+		add("breakfast lunch dinner supper", "have has had having eat eats ate eating for after before skip skipped")
+		add("home", "go goes went going come comes came coming get gets got arrive arrived stay stayed at walk walked drive drove")
+		add("math maths history physics chemistry biology music art", "study studies studied studying learn learns learned learnt learning teach teaches taught teaching")
+		add("english chinese french japanese", "study studies studied studying learn learns learned learnt learning speak speaks spoke speaking teach teaches taught teaching in")
+		noArticleAfter.m = m
+	})
+	return noArticleAfter.m[noun][before]
+}
 
 // articleErrors: a missing, extra or wrong a/an/the.
 func articleErrors(s *sentence, rng *rand.Rand) []change {
@@ -62,7 +74,7 @@ func wrongArticle(s *sentence, i int) []change {
 			return []change{s.replace(i, likeCase("a", t), Article)}
 		}
 	case "the":
-		if uniqueNouns[s.at(i+1)] && s.at(i+1) != "same" && s.at(i+1) != "only" {
+		if uniqueNouns.has(s.at(i+1)) && s.at(i+1) != "same" && s.at(i+1) != "only" {
 			a := "a"
 			if wantsAn(next) {
 				a = "an"
@@ -82,16 +94,16 @@ func extraArticle(s *sentence, i int) (change, bool) {
 		return change{}, false
 	}
 	switch {
-	case uncountableSure[w] && !s.properCase(i) && !pluralCues[prev] && prev != "much" && prev != "of" && !s.lex.isAdjective(prev):
+	case uncountableSure.has(w) && !s.properCase(i) && !pluralCues.has(prev) && prev != "much" && prev != "of" && !s.lex.isAdjective(prev):
 		a := "a"
 		if wantsAn(w) {
 			a = "an"
 		}
 		return s.insertBefore(i, a, Article), true // "an advice"
-	case noArticleAfter[w][prev] && !(s.properCase(i) && !isLanguage(w)):
+	case takesNoArticleAfter(w, prev) && !(s.properCase(i) && !isLanguage(w)):
 		return s.insertBefore(i, "the", Article), true
 	case s.properCase(i) && !s.sentenceStart(i) && prepositions[prev] && s.isWord(i) && isLetters(s.toks[i].Text) && !isAllCaps(s.toks[i].Text):
-		if weekdays[w] || months[w] || knownPlaces[w] {
+		if weekdays.has(w) || months.has(w) || knownPlaces.has(w) {
 			return s.insertBefore(i, "the", Article), true // "in the China", "on the Monday"
 		}
 	}
@@ -99,8 +111,8 @@ func extraArticle(s *sentence, i int) (change, bool) {
 }
 
 // knownPlaces are country and city names that take no article.
-var knownPlaces = set("china beijing shanghai guangzhou shenzhen japan america england britain canada australia " +
-	"france germany london paris tokyo korea india russia italy spain asia europe africa")
+var knownPlaces = &wordSet{words: "china beijing shanghai guangzhou shenzhen japan america england britain canada australia " +
+	"france germany london paris tokyo korea india russia italy spain asia europe africa"}
 
 // nounNumberErrors: missing plural -s, plural uncountables, -s after
 // singular cues, regularised irregular plurals.
@@ -115,7 +127,7 @@ func nounNumberErrors(s *sentence, rng *rand.Rand) []change {
 			out = append(out, s.replace(i, likeCase(pick(rng, wrong), s.toks[i].Text), NounNumber))
 			continue
 		}
-		if uncountableSure[w] && !pluralCues[s.at(i-1)] && s.at(i-1) != "a" && s.at(i-1) != "an" {
+		if uncountableSure.has(w) && !pluralCues.has(s.at(i-1)) && s.at(i-1) != "a" && s.at(i-1) != "an" {
 			out = append(out, s.replace(i, likeCase(sibilantPlural(w), s.toks[i].Text), NounNumber))
 			continue
 		}
@@ -123,7 +135,7 @@ func nounNumberErrors(s *sentence, rng *rand.Rand) []change {
 			out = append(out, s.replace(i, likeCase(sing, s.toks[i].Text), NounNumber))
 			continue
 		}
-		if singularCues[s.at(i-1)] && s.lex.isNoun(w) && !uncountable[w] && s.at(i+1) != "of" && isLetters(w) {
+		if singularCues.has(s.at(i-1)) && s.lex.isNoun(w) && !uncountable[w] && s.at(i+1) != "of" && isLetters(w) {
 			out = append(out, s.replace(i, likeCase(s.lex.Plural(w), s.toks[i].Text), NounNumber)) // "every days"
 		}
 	}
@@ -138,7 +150,7 @@ func pluralNounContext(s *sentence, i int) bool {
 	if _, err := strconv.Atoi(strings.ReplaceAll(prev, ",", "")); err == nil && prev != "1" {
 		return true
 	}
-	if pluralCues[prev] || (pluralCues[s.at(i-2)] && s.lex.isAdjective(prev)) {
+	if pluralCues.has(prev) || (pluralCues.has(s.at(i-2)) && s.lex.isAdjective(prev)) {
 		return true
 	}
 	if s.at(i-3) == "one" && s.at(i-2) == "of" {

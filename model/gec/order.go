@@ -15,9 +15,9 @@ var timePhrases = []string{
 }
 
 var (
-	knowVerbs    = set("know knows knew wonder wondered remember remembers understand understood sure idea")
-	askVerbs     = set("tell told ask asked show showed")
-	likeVerbs    = set("like likes liked love loves loved enjoy enjoys enjoyed want wants wanted hate hates")
+	knowVerbs    = &wordSet{words: "know knows knew wonder wondered remember remembers understand understood sure idea"}
+	askVerbs     = &wordSet{words: "tell told ask asked show showed"}
+	likeVerbs    = &wordSet{words: "like likes liked love loves loved enjoy enjoys enjoyed want wants wanted hate hates"}
 	someoneWords = set("something anything nothing someone somebody anyone anybody everything everyone nobody")
 )
 
@@ -34,7 +34,7 @@ func wordOrderErrors(s *sentence, rng *rand.Rand) []change {
 			out = append(out, s.swap(i, i+1, WordOrder)) // "I go always"
 		case beForms[w] && freqAdverbs[s.at(i+1)] && s.subjectBefore(i) >= 0:
 			out = append(out, s.swap(i, i+1, WordOrder)) // "she always is late"
-		case whWords[w] && (knowVerbs[s.at(i-1)] || askVerbs[s.at(i-2)] && objectPronouns[s.at(i-1)]):
+		case whWords[w] && (knowVerbs.has(s.at(i-1)) || askVerbs.has(s.at(i-2)) && objectPronouns[s.at(i-1)]):
 			if subjectPronouns[s.at(i+1)] && (beForms[s.at(i+2)] || modals[s.at(i+2)]) {
 				out = append(out, s.swap(i+1, i+2, WordOrder)) // "I don't know where is he"
 			}
@@ -42,7 +42,7 @@ func wordOrderErrors(s *sentence, rng *rand.Rand) []change {
 			if c, ok := questionOrder(s, i); ok {
 				out = append(out, c)
 			}
-		case likeVerbs[w] && objectPronouns[s.at(i+1)] && s.at(i+2) == "very" && s.at(i+3) == "much" && s.subjectBefore(i) >= 0:
+		case likeVerbs.has(w) && objectPronouns[s.at(i+1)] && s.at(i+2) == "very" && s.at(i+3) == "much" && s.subjectBefore(i) >= 0:
 			out = append(out, s.replaceSpan(i, i+3, "very "+s.toks[i].Text+" "+s.toks[i+1].Text, WordOrder)) // "I very like it"
 		case someoneWords[w] && s.isWord(i+1) && s.lex.isAdjective(s.at(i+1)) && !closedClass[s.at(i+1)] && s.at(i+1) != "else":
 			out = append(out, s.swap(i, i+1, WordOrder)) // "interesting something"

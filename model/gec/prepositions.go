@@ -78,9 +78,9 @@ var (
 
 // Time and place words that decide between in, on and at.
 var (
-	atTimes       = set("night noon midnight dawn dusk sunset sunrise present moment")
-	onThings      = set("bus train plane subway ship boat tv television radio internet phone farm")
-	inThings      = set("car taxi picture photo sky world")
+	atTimes       = &wordSet{words: "night noon midnight dawn dusk sunset sunrise present moment"}
+	onThings      = &wordSet{words: "bus train plane subway ship boat tv television radio internet phone farm"}
+	inThings      = &wordSet{words: "car taxi picture photo sky world"}
 	timePrepWrong = map[string][]string{"in": {"on", "at"}, "on": {"in", "at"}, "at": {"in", "on"}}
 )
 
@@ -126,11 +126,11 @@ func timeOrPlace(s *sentence, i int) bool {
 	n := s.at(j)
 	switch w {
 	case "on":
-		return weekdays[n] || onThings[n] || (s.at(j) == "my" && s.at(j+1) == "birthday")
+		return weekdays.has(n) || onThings.has(n) || (s.at(j) == "my" && s.at(j+1) == "birthday")
 	case "in":
-		return months[n] || seasons[n] || (dayParts[n] && s.at(i+1) == "the") || inThings[n] || isYear(n)
+		return months.has(n) || seasons.has(n) || (dayParts.has(n) && s.at(i+1) == "the") || inThings.has(n) || isYear(n)
 	case "at":
-		return atTimes[n] || strings.Contains(n, ":") || s.at(j+1) == "o'clock" || (n == "home" && j == i+1)
+		return atTimes.has(n) || strings.Contains(n, ":") || s.at(j+1) == "o'clock" || (n == "home" && j == i+1)
 	}
 	return false
 }

@@ -100,7 +100,7 @@ func typingSlip(w string, rng *rand.Rand) (string, bool) {
 	at := 1 + rng.IntN(len(w)-1)
 	switch rng.IntN(4) {
 	case 0: // a neighbouring key
-		near := keyboard[w[at]]
+		near := keyboardNeighbours(w[at])
 		if near == "" {
 			return "", false
 		}

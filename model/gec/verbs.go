@@ -80,7 +80,7 @@ func singularSubject(s *sentence, j int) bool {
 // pluralSubject says whether the subject at j takes the plain verb.
 func pluralSubject(s *sentence, j int) bool {
 	w := s.at(j)
-	if nonThirdSubject[w] {
+	if nonThirdSubject.has(w) {
 		return true
 	}
 	_, plural := s.lex.Singular(w)
@@ -100,8 +100,8 @@ func isPastToo(s *sentence, lemma string) bool {
 // live here since 2010").
 func tenseErrors(s *sentence, rng *rand.Rand) []change {
 	var out []change
-	past := s.contains(pastMarkers) || s.hasPastYear()
-	future := s.contains(futureMarkers)
+	past := s.contains(pastMarkers.members()) || s.hasPastYear()
+	future := s.contains(futureMarkers.members())
 	perfect := s.contains(set("since for"))
 	firstPast := -1 // the subject of the sentence's first past verb
 	for i := range s.toks {
@@ -163,7 +163,7 @@ func (s *sentence) hasPastYear() bool {
 
 // verbPatterns are verbs followed by -ing that learners follow with to +
 // verb: "enjoy to swim".
-var ingVerbs = set("enjoy enjoys enjoyed enjoying finish finishes finished mind minds minded avoid avoids avoided keep keeps kept practise practice practised practiced practises practices suggest suggests suggested miss missed imagine consider considered")
+var ingVerbs = &wordSet{words: "enjoy enjoys enjoyed enjoying finish finishes finished mind minds minded avoid avoids avoided keep keeps kept practise practice practised practiced practises practices suggest suggests suggested miss missed imagine consider considered"}
 
 // verbFormErrors: "have went", "didn't went", "can swims", "is go",
 // "goed", "enjoy to swim".
@@ -199,7 +199,7 @@ func verbFormErrors(s *sentence, rng *rand.Rand) []change {
 			if lemma, ok := s.hasForm(v, VBG); ok && lemma != "be" {
 				out = append(out, s.replace(v, likeCase(lemma, s.toks[v].Text), VerbForm)) // "he is go"
 			}
-		case ingVerbs[w]:
+		case ingVerbs.has(w):
 			if lemma, ok := s.hasForm(i+1, VBG); ok && lemma != "be" && !closedClass[s.at(i+1)] {
 				out = append(out, s.replace(i+1, "to "+lemma, VerbForm)) // "enjoy to swim"
 			}

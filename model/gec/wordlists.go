@@ -1,12 +1,22 @@
 package gec
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // The small word lists below were written for this project: closed word
 // classes of English and the contexts where Chinese-speaking learners
 // typically go wrong. They are code, not data, because the corruption
 // rules are written against them.
 
+// set is the set of the space-separated words. It is not inlined: the
+// package initialisation calls it for every list below, and every program
+// that imports the package (the browser's engine too) runs and links that
+// initialisation whole; one shared loop instead of a copy in each call
+// keeps the engine's download smaller.
+//
+//go:noinline
 func set(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
@@ -15,16 +25,36 @@ func set(words string) map[string]bool {
 	return m
 }
 
+// A wordSet is a set of words written as one space-separated string that
+// becomes a map when it is first asked. The lists only the corruption
+// rules read are wordSets, so that a program that never corrupts a sentence
+// (the browser's engine, which checks and explains) neither builds them
+// when the package initialises nor links them.
+type wordSet struct {
+	words string
+	once  sync.Once
+	m     map[string]bool
+}
+
+// has reports whether w is in the set.
+func (s *wordSet) has(w string) bool { return s.members()[w] }
+
+// members is the set as a map; the caller must not change it.
+func (s *wordSet) members() map[string]bool {
+	s.once.Do(func() { s.m = set(s.words) })
+	return s.m
+}
+
 var (
 	articles        = set("a an the")
 	subjectPronouns = set("i you he she it we they")
 	thirdSingular   = set("he she it everyone everybody someone somebody nobody anyone anybody nothing something everything this that")
-	nonThirdSubject = set("i you we they")
+	nonThirdSubject = &wordSet{words: "i you we they"}
 	objectPronouns  = set("me you him her it us them")
 	possessives     = set("my your his her its our their")
 	determiners     = set("a an the this that these those my your his her its our their some any no every each many much few little several all both either neither another such what which whose")
-	pluralCues      = set("two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand many several these those few both various numerous")
-	singularCues    = set("a an one every each another")
+	pluralCues      = &wordSet{words: "two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand many several these those few both various numerous"}
+	singularCues    = &wordSet{words: "a an one every each another"}
 	modals          = set("can could will would shall should may might must")
 	beForms         = set("am is are was were")
 	doForms         = set("do does did don't doesn't didn't")
@@ -35,13 +65,13 @@ var (
 	prepositions    = set("in on at to for of with from by about into onto over under between among through during without within against toward towards across behind beside near around after before since until like than")
 	intensifiers    = set("very so too really quite")
 	// Words that make a sentence about the past ("yesterday I go").
-	pastMarkers = set("yesterday ago last")
+	pastMarkers = &wordSet{words: "yesterday ago last"}
 	// Words that make a sentence about the future.
-	futureMarkers = set("tomorrow next")
-	weekdays      = set("monday tuesday wednesday thursday friday saturday sunday")
-	months        = set("january february march april may june july august september october november december")
-	seasons       = set("spring summer autumn fall winter")
-	dayParts      = set("morning afternoon evening")
+	futureMarkers = &wordSet{words: "tomorrow next"}
+	weekdays      = &wordSet{words: "monday tuesday wednesday thursday friday saturday sunday"}
+	months        = &wordSet{words: "january february march april may june july august september october november december"}
+	seasons       = &wordSet{words: "spring summer autumn fall winter"}
+	dayParts      = &wordSet{words: "morning afternoon evening"}
 )
 
 // closedClass is every function word above: the words a tag may insert or
@@ -70,9 +100,9 @@ var uncountable = set("information advice homework housework furniture luggage b
 
 // uncountableSure is the part of uncountable that is never a count noun,
 // where "an advice" and "advices" are wrong in every sense.
-var uncountableSure = set("information advice homework housework furniture luggage baggage equipment knowledge " +
+var uncountableSure = &wordSet{words: "information advice homework housework furniture luggage baggage equipment knowledge " +
 	"news evidence traffic progress vocabulary feedback software machinery scenery garbage rubbish pollution " +
-	"permission homesickness luck")
+	"permission homesickness luck"}
 
 // Irregular plurals that learners regularise, with the regularised forms.
 var overregularPlurals = map[string][]string{
@@ -111,32 +141,36 @@ func wantsAn(word string) bool {
 	return isVowel(w[0])
 }
 
-// keyboard is the QWERTY layout, for typing slips: each letter's
-// neighbours on the keyboard.
-var keyboard = func() map[byte]string {
-	rows := []string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}
-	m := map[byte]string{}
-	for r, row := range rows {
-		for i := 0; i < len(row); i++ {
-			var n []byte
-			if i > 0 {
-				n = append(n, row[i-1])
-			}
-			if i+1 < len(row) {
-				n = append(n, row[i+1])
-			}
-			for _, other := range []int{r - 1, r + 1} {
-				if other < 0 || other >= len(rows) {
-					continue
-				}
-				for _, j := range []int{i - 1, i, i + 1} {
-					if j >= 0 && j < len(rows[other]) {
-						n = append(n, rows[other][j])
-					}
-				}
-			}
-			m[row[i]] = string(n)
+// keyboardRows are the QWERTY layout's letter rows, for typing slips.
+var keyboardRows = [...]string{"qwertyuiop", "asdfghjkl", "zxcvbnm"}
+
+// keyboardNeighbours are the keys around letter c: left and right in its
+// row, then the three nearest in the row above and in the row below; ""
+// for anything but a lower-case letter.
+func keyboardNeighbours(c byte) string {
+	for r, row := range keyboardRows {
+		i := strings.IndexByte(row, c)
+		if i < 0 {
+			continue
 		}
+		var n []byte
+		if i > 0 {
+			n = append(n, row[i-1])
+		}
+		if i+1 < len(row) {
+			n = append(n, row[i+1])
+		}
+		for _, other := range []int{r - 1, r + 1} {
+			if other < 0 || other >= len(keyboardRows) {
+				continue
+			}
+			for _, j := range []int{i - 1, i, i + 1} {
+				if j >= 0 && j < len(keyboardRows[other]) {
+					n = append(n, keyboardRows[other][j])
+				}
+			}
+		}
+		return string(n)
 	}
-	return m
-}()
+	return ""
+}

@@ -6,11 +6,11 @@ import (
 )
 
 var (
-	toVerbs     = set("want wants wanted need needs needed hope hopes hoped plan plans planned decide decides decided try tries tried like likes liked love loves loved have has had going")
-	objectVerbs = set("let lets make makes made help helps helped")
-	beLikeVerbs = set("agree like want think live come go know worry need")
-	femaleNouns = set("mother mum mom sister wife girl woman daughter aunt grandmother grandma girlfriend lady")
-	maleNouns   = set("father dad brother husband boy man son uncle grandfather grandpa boyfriend")
+	toVerbs     = &wordSet{words: "want wants wanted need needs needed hope hopes hoped plan plans planned decide decides decided try tries tried like likes liked love loves loved have has had going"}
+	objectVerbs = &wordSet{words: "let lets make makes made help helps helped"}
+	beLikeVerbs = &wordSet{words: "agree like want think live come go know worry need"}
+	femaleNouns = &wordSet{words: "mother mum mom sister wife girl woman daughter aunt grandmother grandma girlfriend lady"}
+	maleNouns   = &wordSet{words: "father dad brother husband boy man son uncle grandfather grandpa boyfriend"}
 )
 
 // missingWordErrors: no copula ("he very happy"), no subject or object
@@ -32,7 +32,7 @@ func missingWordErrors(s *sentence, rng *rand.Rand) []change {
 			add(i) // "is raining"
 		case w == "it" && len(s.verbAt(i-1)) > 0 && !closedClass[s.at(i-1)] && (!s.isWord(i+1) || s.at(i+1) == "very"):
 			add(i) // "I like very much"
-		case w == "to" && toVerbs[s.at(i-1)]:
+		case w == "to" && toVerbs.has(s.at(i-1)):
 			if _, ok := s.hasForm(i+1, VB); ok {
 				add(i) // "I want go home"
 			}
@@ -89,11 +89,11 @@ func extraWordErrors(s *sentence, rng *rand.Rand) []change {
 			if _, ok := s.hasForm(i+1, VB); ok {
 				out = append(out, s.insertBefore(i+1, "to", ExtraWord)) // "can to swim"
 			}
-		case objectVerbs[w] && objectPronouns[s.at(i+1)] && !closedClass[s.at(i+2)]:
+		case objectVerbs.has(w) && objectPronouns[s.at(i+1)] && !closedClass[s.at(i+2)]:
 			if _, ok := s.hasForm(i+2, VB); ok {
 				out = append(out, s.insertBefore(i+2, "to", ExtraWord)) // "let me to go"
 			}
-		case beLikeVerbs[w] && s.subjectBefore(i) == i-1 && s.clauseStart(i-1):
+		case beLikeVerbs.has(w) && s.subjectBefore(i) == i-1 && s.clauseStart(i-1):
 			out = append(out, s.insertBefore(i, beFor(s.at(i-1)), ExtraWord)) // "I am agree"
 		case s.isWord(i) && !closedClass[w]:
 			if _, sup, ok := s.lex.Comparative(w); ok && !sup && s.at(i-1) != "more" && s.at(i-1) != "much" {
@@ -159,9 +159,9 @@ func doubleSubject(s *sentence, i int) (change, bool) {
 	}
 	pronoun := "it"
 	switch {
-	case femaleNouns[n]:
+	case femaleNouns.has(n):
 		pronoun = "she"
-	case maleNouns[n]:
+	case maleNouns.has(n):
 		pronoun = "he"
 	default:
 		if _, plural := s.lex.Singular(n); plural {

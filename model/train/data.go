@@ -12,7 +12,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/tutor-dev/tutor/model/corpus"
+	"github.com/tutor-dev/tutor/model/shard"
 	"github.com/tutor-dev/tutor/model/tokenizer"
 )
 
@@ -46,8 +46,8 @@ func parseTokenizer(data []byte, path string) (*vocabFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if tok.VocabSize() > corpus.MaxVocab {
-		return nil, fmt.Errorf("%s has %d tokens; training streams hold uint16 ids, so at most %d", path, tok.VocabSize(), corpus.MaxVocab)
+	if tok.VocabSize() > shard.MaxVocab {
+		return nil, fmt.Errorf("%s has %d tokens; training streams hold uint16 ids, so at most %d", path, tok.VocabSize(), shard.MaxVocab)
 	}
 	sum := sha256.Sum256(data)
 	return &vocabFile{tok: tok, data: data, sha: hex.EncodeToString(sum[:]), path: path}, nil
@@ -70,7 +70,7 @@ func readSplit(dir, split string, vocab *vocabFile) ([]uint16, error) {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("no corpus at %s: build it with `tutor data corpus` (it writes data/corpus/build), or point \"data\": {\"corpus\": ...} at a build", dir)
 	}
-	h, tokens, err := corpus.ReadSplit(dir, split)
+	h, tokens, err := shard.ReadSplit(dir, split)
 	if err != nil {
 		return nil, fmt.Errorf("corpus %s: %w", dir, err)
 	}

@@ -1,4 +1,4 @@
-package corpus
+package shard
 
 import (
 	"bytes"
@@ -10,18 +10,18 @@ import (
 	"testing"
 )
 
-var testHeader = ShardHeader{VocabSize: 300, Tokenizer: sha256.Sum256([]byte("tokenizer.json"))}
+var testHeader = Header{VocabSize: 300, Tokenizer: sha256.Sum256([]byte("tokenizer.json"))}
 
-func TestShardRoundTrip(t *testing.T) {
+func TestRoundTrip(t *testing.T) {
 	for _, tokens := range [][]uint16{nil, {0}, {0, 5, 299, 17, 1}} {
-		b, err := EncodeShard(testHeader, tokens)
+		b, err := Encode(testHeader, tokens)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(b) != ShardHeaderSize+2*len(tokens) || string(b[:8]) != ShardMagic {
+		if len(b) != HeaderSize+2*len(tokens) || string(b[:8]) != Magic {
 			t.Fatalf("%d tokens gave %d bytes starting %q", len(tokens), len(b), b[:8])
 		}
-		h, got, err := DecodeShard(b)
+		h, got, err := Decode(b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -33,8 +33,8 @@ func TestShardRoundTrip(t *testing.T) {
 	}
 }
 
-func TestShardLayoutIsLittleEndian(t *testing.T) {
-	b, _ := EncodeShard(testHeader, []uint16{0x0102})
+func TestLayoutIsLittleEndian(t *testing.T) {
+	b, _ := Encode(testHeader, []uint16{0x0102})
 	le := binary.LittleEndian
 	if le.Uint32(b[8:]) != 1 || le.Uint32(b[12:]) != 300 || le.Uint64(b[16:]) != 1 ||
 		!bytes.Equal(b[24:56], testHeader.Tokenizer[:]) || !bytes.Equal(b[56:64], make([]byte, 8)) || b[64] != 0x02 || b[65] != 0x01 {
@@ -42,19 +42,19 @@ func TestShardLayoutIsLittleEndian(t *testing.T) {
 	}
 }
 
-func TestEncodeShardRejects(t *testing.T) {
-	if _, err := EncodeShard(testHeader, []uint16{1, 300}); err == nil || !strings.Contains(err.Error(), "position 1") {
+func TestEncodeRejects(t *testing.T) {
+	if _, err := Encode(testHeader, []uint16{1, 300}); err == nil || !strings.Contains(err.Error(), "position 1") {
 		t.Errorf("a token outside the vocabulary: %v", err)
 	}
 	for _, v := range []int{0, MaxVocab + 1} {
-		if _, err := EncodeShard(ShardHeader{VocabSize: v}, nil); err == nil {
+		if _, err := Encode(Header{VocabSize: v}, nil); err == nil {
 			t.Errorf("vocabulary %d: no error", v)
 		}
 	}
 }
 
-func TestDecodeShardRejectsDamage(t *testing.T) {
-	good, _ := EncodeShard(testHeader, []uint16{1, 2, 3})
+func TestDecodeRejectsDamage(t *testing.T) {
+	good, _ := Encode(testHeader, []uint16{1, 2, 3})
 	edit := func(f func(b []byte) []byte) []byte { return f(append([]byte(nil), good...)) }
 	le := binary.LittleEndian
 	for name, c := range map[string]struct {
@@ -74,7 +74,7 @@ func TestDecodeShardRejectsDamage(t *testing.T) {
 		"reserved":       {edit(func(b []byte) []byte { b[60] = 1; return b }), "reserved"},
 		"token":          {edit(func(b []byte) []byte { le.PutUint16(b[66:], 300); return b }), "position 1"},
 	} {
-		_, _, err := DecodeShard(c.b)
+		_, _, err := Decode(c.b)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want one that says %q", name, err, c.want)
 		}
@@ -85,11 +85,11 @@ func TestReadSplitJoinsShardsInOrder(t *testing.T) {
 	dir := t.TempDir()
 	parts := [][]uint16{{0, 10, 11}, {12, 13}, {0, 14}}
 	for i, p := range parts {
-		if err := WriteShard(filepath.Join(dir, ShardName("train", i)), testHeader, p); err != nil {
+		if err := Write(filepath.Join(dir, Name("train", i)), testHeader, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteShard(filepath.Join(dir, ShardName("val", 0)), testHeader, []uint16{0, 99}); err != nil {
+	if err := Write(filepath.Join(dir, Name("val", 0)), testHeader, []uint16{0, 99}); err != nil {
 		t.Fatal(err)
 	}
 	h, stream, err := ReadSplit(dir, "train")
@@ -101,7 +101,7 @@ func TestReadSplitJoinsShardsInOrder(t *testing.T) {
 	}
 	other := testHeader
 	other.Tokenizer[0] ^= 1
-	if err := WriteShard(filepath.Join(dir, ShardName("train", 3)), other, []uint16{1}); err != nil {
+	if err := Write(filepath.Join(dir, Name("train", 3)), other, []uint16{1}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := ReadSplit(dir, "train"); err == nil || !strings.Contains(err.Error(), "another tokenizer") {
@@ -112,17 +112,17 @@ func TestReadSplitJoinsShardsInOrder(t *testing.T) {
 	}
 }
 
-// FuzzDecodeShard: no input makes the reader panic, and whatever it accepts
-// it writes back byte for byte. Seeds are in testdata/fuzz/FuzzDecodeShard.
-func FuzzDecodeShard(f *testing.F) {
-	good, _ := EncodeShard(testHeader, []uint16{0, 7, 299})
+// FuzzDecode: no input makes the reader panic, and whatever it accepts it
+// writes back byte for byte. Seeds are in testdata/fuzz/FuzzDecode.
+func FuzzDecode(f *testing.F) {
+	good, _ := Encode(testHeader, []uint16{0, 7, 299})
 	f.Add(good)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		h, tokens, err := DecodeShard(b)
+		h, tokens, err := Decode(b)
 		if err != nil {
 			return
 		}
-		again, err := EncodeShard(h, tokens)
+		again, err := Encode(h, tokens)
 		if err != nil {
 			t.Fatalf("a shard that decodes does not encode: %v", err)
 		}
@@ -130,4 +130,17 @@ func FuzzDecodeShard(f *testing.F) {
 			t.Fatalf("decode then encode changed the bytes")
 		}
 	})
+}
+
+func TestSplitOf(t *testing.T) {
+	for name, want := range map[string]string{
+		"train-000.bin": "train", "val-017.bin": "val", "train-1234.bin": "train", Name("val", 5): "val", Name("train", 1000): "train",
+		"train-00.bin": "", "test-000.bin": "", "train-000.bin.tmp": "", "train-0a0.bin": "", "train000.bin": "",
+		"xtrain-000.bin": "", "train--000.bin": "", "val-000.binx": "", "train-٠٠٠.bin": "", "": "",
+	} {
+		got, ok := SplitOf(name)
+		if got != want || ok != (want != "") {
+			t.Errorf("SplitOf(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
 }
