@@ -94,4 +94,6 @@ var FastOps = &Ops{
 	DistillForward:  ref.DistillForward,
 	DistillBackward: ref.DistillBackward,
 	AdamWUpdate:     kernels.AdamWUpdate,
+
+	Int8MatmulForward: kernels.Int8MatmulForward,
 }
