@@ -70,9 +70,12 @@ func Int8RowProduct(out []float32, xq []int8, sx float32, w *Matrix, bias []floa
 		ws := w.Scales[j*groups : (j+1)*groups]
 		acc := float32(0)
 		for g, s := range ws {
-			acc += s * float32(dotInt8(xq[g*G:(g+1)*G], wq[g*G:(g+1)*G]))
+			// float32(...) around the product keeps the compiler from
+			// fusing it with the add (GOAMD64=v3, arm64): every engine
+			// rounds the product first.
+			acc += float32(s * float32(dotInt8(xq[g*G:(g+1)*G], wq[g*G:(g+1)*G])))
 		}
-		v := sx * acc
+		v := float32(sx * acc)
 		if bias != nil {
 			v += bias[j]
 		}
