@@ -536,6 +536,25 @@ func newEnv(t testing.TB, opts ...func(*api.Options)) (*sqlite.DB, *server, stri
 	return store, srv, version, pack
 }
 
+// teacherClass makes, through the API, the admin, the teacher "wang" and
+// her class "Class 3" for pack's course, and returns the class and the
+// teacher's logged-in client.
+func teacherClass(t testing.TB, store *sqlite.DB, srv *server, pack course.Pack) (wire.Class, *apiClient) {
+	t.Helper()
+	token, err := api.EnsureSetupToken(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := newAPIClient(t, srv.url())
+	admin.do("POST", "/api/v1/setup", wire.SetupRequest{Token: token, Username: "admin", Password: "admin-password-1"}, &wire.SessionResponse{}, http.StatusCreated)
+	admin.do("POST", "/api/v1/users", wire.CreateUserRequest{Username: "wang", Password: "teacher-password-1", DisplayName: "Ms Wang", Role: "teacher"}, nil, http.StatusCreated)
+	teacher := newAPIClient(t, srv.url())
+	teacher.do("POST", "/api/v1/auth/login", wire.LoginRequest{Username: "wang", Password: "teacher-password-1"}, &wire.SessionResponse{}, http.StatusOK)
+	var class wire.Class
+	teacher.do("POST", "/api/v1/classes", wire.CreateClassRequest{Name: "Class 3", CourseID: pack.Course.ID}, &class, http.StatusCreated)
+	return class, teacher
+}
+
 func packItems(p course.Pack) map[string]course.Item {
 	items := map[string]course.Item{}
 	for _, u := range p.Course.Units {
@@ -561,18 +580,7 @@ func TestE2EOfflineSync(t *testing.T) {
 	store, srv, version, pack := newEnv(t)
 	items := packItems(pack)
 
-	// The admin and a teacher with a class, through the API.
-	token, err := api.EnsureSetupToken(ctx, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := newAPIClient(t, srv.url())
-	admin.do("POST", "/api/v1/setup", wire.SetupRequest{Token: token, Username: "admin", Password: "admin-password-1"}, &wire.SessionResponse{}, http.StatusCreated)
-	admin.do("POST", "/api/v1/users", wire.CreateUserRequest{Username: "wang", Password: "teacher-password-1", DisplayName: "Ms Wang", Role: "teacher"}, nil, http.StatusCreated)
-	teacher := newAPIClient(t, srv.url())
-	teacher.do("POST", "/api/v1/auth/login", wire.LoginRequest{Username: "wang", Password: "teacher-password-1"}, &wire.SessionResponse{}, http.StatusOK)
-	var class wire.Class
-	teacher.do("POST", "/api/v1/classes", wire.CreateClassRequest{Name: "Class 3", CourseID: pack.Course.ID}, &class, http.StatusCreated)
+	class, teacher := teacherClass(t, store, srv, pack)
 	t.Logf("server %s, class join code %s (setup %v)", srv.url(), class.JoinCode, time.Since(start).Round(time.Millisecond))
 
 	b := newBrowser(t, 120*time.Second)

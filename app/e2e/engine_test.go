@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,16 +53,7 @@ func newEngineEnv(t testing.TB) *engineEnv {
 	}
 	store, srv, version, pack := newEnv(t, func(o *api.Options) { o.ModelKey = key.Public().(ed25519.PublicKey) })
 	e := &engineEnv{t: t, store: store, srv: srv, version: version, key: key}
-	token, err := api.EnsureSetupToken(context.Background(), store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := newAPIClient(t, srv.url())
-	admin.do("POST", "/api/v1/setup", wire.SetupRequest{Token: token, Username: "admin", Password: "admin-password-1"}, &wire.SessionResponse{}, http.StatusCreated)
-	admin.do("POST", "/api/v1/users", wire.CreateUserRequest{Username: "wang", Password: "teacher-password-1", DisplayName: "Ms Wang", Role: "teacher"}, nil, http.StatusCreated)
-	teacher := newAPIClient(t, srv.url())
-	teacher.do("POST", "/api/v1/auth/login", wire.LoginRequest{Username: "wang", Password: "teacher-password-1"}, &wire.SessionResponse{}, http.StatusOK)
-	teacher.do("POST", "/api/v1/classes", wire.CreateClassRequest{Name: "Class 3", CourseID: pack.Course.ID}, &e.class, http.StatusCreated)
+	e.class, _ = teacherClass(t, store, srv, pack)
 	return e
 }
 
@@ -148,6 +138,20 @@ func tinyInt8Checker(t *testing.T) string {
 	return out
 }
 
+// startTinyChecker publishes the tiny int8 checker for the class, signs
+// mei up and waits until her Write page checks with it on the device; it
+// returns the model and what the server's checker says about writeText.
+func startTinyChecker(t *testing.T) (e *engineEnv, model string, want checker.Result) {
+	t.Helper()
+	model = tinyInt8Checker(t)
+	want = serverCheck(t, model, writeText)
+	e = newEngineEnv(t)
+	e.publish(model)
+	e.signUp()
+	e.waitModel(1)
+	return e, model, want
+}
+
 // serverCheck is what the server's checker, opened from the same model
 // folder, says about text.
 func serverCheck(t *testing.T, modelDir, text string) checker.Result {
@@ -210,13 +214,8 @@ func TestE2EOfflineCheck(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a tiny checker (some seconds)")
 	}
-	model := tinyInt8Checker(t)
-	want := serverCheck(t, model, writeText)
-	e := newEngineEnv(t)
-	e.publish(model)
-	e.signUp()
+	e, _, want := startTinyChecker(t)
 	b := e.b
-	e.waitModel(1)
 	b.waitFor("the engine in the service worker's precache", fmt.Sprintf(`(async () => {
 		const c = await caches.open("app-" + %q);
 		for (const p of ["/web/infer-worker.js", "/web/infer.wasm", "/web/kernels.wasm", "/web/wasm_exec.js", "/write"]) {
@@ -248,13 +247,8 @@ func TestE2EModelUpdate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a tiny checker (some seconds)")
 	}
-	model := tinyInt8Checker(t)
-	want := serverCheck(t, model, writeText)
-	e := newEngineEnv(t)
-	e.publish(model)
-	e.signUp()
+	e, model, want := startTinyChecker(t)
 	b := e.b
-	e.waitModel(1)
 	checkUnderlines(b, writeText, want)
 
 	e.publish(model)
