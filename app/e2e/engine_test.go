@@ -6,9 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -481,4 +484,68 @@ func TestE2EOfflineGrade(t *testing.T) {
 	}
 	e.srv.up()
 	b.setNetwork(true)
+}
+
+// cutFirstDownload makes the first plain GET of a bundle's
+// model.safetensors stop half way, as a lost connection does, and records
+// the Range header of every later request for it.
+type cutFirstDownload struct {
+	next   http.Handler
+	mu     sync.Mutex
+	cut    bool
+	ranges []string
+}
+
+func (c *cutFirstDownload) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet || !strings.HasSuffix(r.URL.Path, "/files/model.safetensors") {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	c.mu.Lock()
+	first := !c.cut && r.Header.Get("Range") == ""
+	c.cut = true
+	if !first {
+		c.ranges = append(c.ranges, r.Header.Get("Range"))
+	}
+	c.mu.Unlock()
+	if !first {
+		c.next.ServeHTTP(w, r)
+		return
+	}
+	rec := httptest.NewRecorder()
+	c.next.ServeHTTP(rec, r)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	body := rec.Body.Bytes()
+	w.Write(body[:len(body)/2])
+	w.(http.Flusher).Flush()
+	panic(http.ErrAbortHandler) // the connection closes with the body half sent
+}
+
+// TestE2EModelDownloadResumes: when the connection breaks in the middle of
+// the model's weights, the device asks for the rest only (Range) and
+// installs the bundle, verified.
+func TestE2EModelDownloadResumes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a tiny checker (some seconds)")
+	}
+	model := tinyInt8Checker(t)
+	want := serverCheck(t, model, writeText)
+	e := newEngineEnv(t)
+	cut := &cutFirstDownload{next: e.srv.handler}
+	e.srv.down()
+	e.srv.handler = cut
+	e.srv.up()
+	e.publish(model)
+	e.signUp()
+	e.waitModel(1)
+	checkUnderlines(e.b, writeText, want)
+	cut.mu.Lock()
+	defer cut.mu.Unlock()
+	if !cut.cut || len(cut.ranges) != 1 || !strings.HasPrefix(cut.ranges[0], "bytes=") || cut.ranges[0] == "bytes=0-" {
+		t.Errorf("after the cut the device asked for %q, want one request for the rest (bytes=N-)", cut.ranges)
+	}
+	t.Logf("resumed with Range: %v", cut.ranges)
 }
