@@ -16,8 +16,8 @@
 // matrix products (the int8 one bit for bit as package quant computes it),
 // attention, GELU and LayerNorm. The rest (embedding, residual adds) run as
 // package kernels' portable Go. Relaxed SIMD's int8 dot products are not
-// used: their result is implementation-defined when an operand has its
-// top bit set, and the model's int8 weights use the whole [-127, 127].
+// used: exact only for a 7-bit operand, they need two dots per product for
+// the model's [-127, 127] inputs, and measured no faster (docs/ENGINE.md).
 //
 // Outside GOOS=js GOARCH=wasm the package is empty. It imports nothing of
 // the project; it must not import model or app.
