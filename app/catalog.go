@@ -112,7 +112,8 @@ var catalog = map[string]message{
 
 	"write.title":        {"Write in English", "英语写作"},
 	"write.server":       {"Your text is checked by the class server until the checker has downloaded to this device, so for now checking needs a connection.", "在检查模型下载到本设备之前，由班级服务器检查你的文字，因此目前需要联网。"},
-	"write.modelproblem": {"The class's newest checking model was not installed (%s). The one on this device keeps working.", "班级最新的检查模型未能安装（%s）。本设备上已有的模型继续使用。"},
+	"write.modelproblem": {"The class's newest checking model was not installed: it failed its check or its download (details below). The one on this device keeps working.", "班级最新的检查模型没有安装：校验或下载失败（详情见下）。本设备上已有的模型继续使用。"},
+	"write.details":      {"Details", "详情"},
 	"write.device":       {"Your text is checked on this device (model version %d), offline too.", "你的文字在本设备上检查（模型版本 %d），离线也可以。"},
 	"write.placeholder":  {"Write a few sentences in English…", "用英语写几句话…"},
 	"write.checking":     {"Checking…", "正在检查…"},

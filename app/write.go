@@ -118,7 +118,10 @@ func (p *writePage) renderSource() app.UI {
 	return app.Div().Body(
 		source,
 		app.If(m.Problem != "", func() app.UI {
-			return app.P().ID("write-model-problem").Class("notice warn").Text(p.T("write.modelproblem", m.Problem))
+			return app.Div().ID("write-model-problem").Class("notice warn").Body(
+				app.Text(p.T("write.modelproblem")),
+				app.Details().Class("muted").Body(app.Summary().Text(p.T("write.details")), app.Text(m.Problem)),
+			)
 		}),
 	)
 }
