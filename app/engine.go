@@ -32,7 +32,7 @@ type deviceEngine struct {
 
 // ModelStatus is the on-device model as the pages show it.
 type ModelStatus struct {
-	Version int64  // 0: none loaded
+	Version int64 // 0: none loaded
 	Task    string
 	// Problem is why the last update was not installed (a bundle the
 	// pinned key refuses, a broken download); the loaded model, if any,

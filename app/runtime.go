@@ -77,7 +77,7 @@ type runtime struct {
 	loaded         bool
 	problem        string
 	sessionExpired bool
-	refreshWanted  bool // content, session and log should be fetched again (new login, after an outage)
+	refreshWanted  bool          // content, session and log should be fetched again (new login, after an outage)
 	engine         *deviceEngine // nil outside a browser that runs Web Workers and WebAssembly
 	modelKick      chan struct{} // asks the model loop to sync now
 
