@@ -10,8 +10,14 @@ package kernels
 // an operand is already laid out that way it is read in place; otherwise
 // (A stored transposed, or B stored transposed) it is first copied into
 // strips that are. The large products behind the matmul ops copy B into
-// strips anyway, so that a strip of B (kc×NR, about 32 KiB) stays in L1
-// while the rows of A stream past it.
+// strips anyway, so that a strip of B (kc×NR, 32 KiB at NR=32, 64 KiB for
+// the assembly kernel's NR=64, in L2) stays in cache while the rows of A
+// stream past it.
+//
+// A C stored transposed (MatmulForward with few positions) is computed a
+// whole tile over the whole summed dimension at a time, and with a
+// micro-kernel that stores transposed tiles itself, lineRows rows at a
+// time (transposedLines).
 //
 // gemm runs a large product in two parallel phases: packing, then blocks
 // of up to mcMax×ncMax of C, one job each. smallProduct runs a whole small
@@ -23,17 +29,30 @@ const (
 	mcMax = 256 // rows of C per job, at most
 	ncMax = 512 // columns of C per job, at most
 	// maxNR bounds the tile width over all micro-kernels (scratch sizes).
-	maxNR = 32
+	maxNR = 64
 )
 
 // A microKernel adds A·B into one mr×NR tile of C:
 // c[r*ldc+j] += Σ_p ar[p]·b[p*ldb+j] for r < mr, j < NR, p < len(a0),
 // where a0..a3 are the tile's rows of A (all of the same length).
+//
+// transposed, if not nil, computes a whole tile of a C stored transposed
+// (element (r, j) at c[j*ldc+r]) from at least one term: with mode tileZero
+// it sets the tile to 0 + the sum, with tileBias to bias[r] + the sum, with
+// tileAdd it adds the sum, the same additions as fn on a scratch tile.
 type microKernel struct {
-	name string
-	nr   int
-	fn   func(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int)
+	name       string
+	nr         int
+	fn         func(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int)
+	transposed func(a0, a1, a2, a3, b []float32, ldb int, c []float32, ldc int, bias []float32, mode int)
 }
+
+// The modes of microKernel.transposed.
+const (
+	tileZero = iota
+	tileBias
+	tileAdd
+)
 
 // goKernel is the portable micro-kernel. Its 4×2 tile is the largest that
 // keeps every accumulator in a register on amd64 (15 usable float
@@ -338,10 +357,7 @@ func packColumnStrips(dst []float32, o operand, n, k, w, first, last int) {
 func packColumns4(strip, src []float32, stride, k, w int) {
 	r0, r1 := src[:k], src[stride:stride+k]
 	r2, r3 := src[2*stride:2*stride+k], src[3*stride:3*stride+k]
-	for p := range k {
-		d := strip[p*w : p*w+4]
-		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
-	}
+	storeColumns4(strip, w, r0, r1, r2, r3) // the same transpose as a tile's store
 }
 
 // block computes rows i0..i1-1 and columns j0..j1-1 of C, walking the summed
@@ -349,6 +365,30 @@ func packColumns4(strip, src []float32, stride, k, w int) {
 // the block's rows of A stream past it.
 func (pr *product) block(i0, i1, j0, j1, worker int) {
 	nr := pr.kern.nr
+	if pr.cTransposed && pr.band == fullBand {
+		// A transposed C (inference's few positions) has whole tiles
+		// built in the worker's scratch over the whole summed dimension
+		// and stored once, rather than stored and gathered again for
+		// each slice of kc.
+		for j := j0; j < j1; j += nr {
+			i := i0
+			if pr.kern.transposed != nil && !pr.accumulate && j+nr <= pr.n {
+				for ; i+lineRows <= i1; i += lineRows {
+					pr.transposedLines(i, j, worker)
+				}
+			}
+			for ; i < i1; i += mr {
+				if i+mr > pr.m || j+nr > pr.n {
+					for p0 := 0; p0 < pr.k; p0 += kc {
+						pr.tile(i, j, p0, min(p0+kc, pr.k), p0 == 0 && !pr.accumulate, worker)
+					}
+					continue
+				}
+				pr.transposedTile(i, j, 0, pr.k, !pr.accumulate, pool.tiles[worker][:mr*nr], worker)
+			}
+		}
+		return
+	}
 	for p0 := 0; p0 < pr.k; p0 += kc {
 		for j := j0; j < j1; j += nr {
 			for i := i0; i < i1; i += mr {
@@ -428,29 +468,82 @@ func (pr *product) tile(i, j, from, to int, overwrite bool, worker int) {
 }
 
 // transposedTile is tile for a whole tile of a C stored transposed: the
-// tile's column j+jj is four contiguous floats at c[(j+jj)*ldc+i:].
+// tile's column j+jj is four contiguous floats at c[(j+jj)*ldc+i:]. The
+// terms from..to-1 are added in slices of at most kc.
 func (pr *product) transposedTile(i, j, from, to int, overwrite bool, scratch []float32, worker int) {
 	nr := pr.kern.nr
+	if pr.kern.transposed != nil && from < to {
+		pr.transposedSums(i, j, from, to, overwrite, pr.c[j*pr.ldc+i:], pr.ldc, worker)
+		return
+	}
 	s0, s1, s2, s3 := scratch[:nr], scratch[nr:2*nr], scratch[2*nr:3*nr], scratch[3*nr:4*nr]
-	if overwrite {
+	switch {
+	case overwrite && pr.bias == nil:
+		clear(scratch[:mr*nr])
+	case overwrite:
 		var b [mr]float32
-		if pr.bias != nil {
-			copy(b[:], pr.bias[i:i+mr])
-		}
+		copy(b[:], pr.bias[i:i+mr])
 		fillConst(s0, b[0])
 		fillConst(s1, b[1])
 		fillConst(s2, b[2])
 		fillConst(s3, b[3])
-	} else {
+	default:
 		for jj := range s0 {
 			c := pr.c[(j+jj)*pr.ldc+i:][:mr]
 			s0[jj], s1[jj], s2[jj], s3[jj] = c[0], c[1], c[2], c[3]
 		}
 	}
-	if from < to {
-		pr.kernel(i, j, from, to, scratch, nr, worker)
+	for p0 := from; p0 < to; p0 += kc {
+		pr.kernel(i, j, p0, min(p0+kc, to), scratch, nr, worker)
 	}
 	storeColumns4(pr.c[j*pr.ldc+i:], pr.ldc, s0, s1, s2, s3)
+}
+
+// lineRows is the rows of a transposed C that transposedLines computes at
+// once: a cache line of each of its columns.
+const lineRows = 16
+
+// transposedLines computes rows i..i+lineRows-1 and columns j..j+nr-1 of a
+// transposed C that is overwritten, as lineRows/mr whole tiles built in the
+// worker's scratch and then stored a whole column segment (one cache line
+// when aligned) at a time. Storing each tile's four values a column
+// straight into C instead touches nr lines a tile, often in the same cache
+// set (OC a multiple of 1024, as the student's MLP and LM head), and every
+// line again for the next tile.
+func (pr *product) transposedLines(i, j, worker int) {
+	nr := pr.kern.nr
+	buf := pool.tiles[worker][:lineRows*nr]
+	for r := 0; r < lineRows; r += mr {
+		pr.transposedSums(i+r, j, 0, pr.k, true, buf[r:], lineRows, worker)
+	}
+	storeLines(pr.c[j*pr.ldc+i:], pr.ldc, buf, nr)
+}
+
+// transposedSums computes the whole tile at (i, j) of a transposed C over
+// terms from..to-1 (at least one) with the micro-kernel's transposed
+// function, into c with column stride ldc.
+func (pr *product) transposedSums(i, j, from, to int, overwrite bool, c []float32, ldc, worker int) {
+	mode := tileAdd
+	if overwrite {
+		mode = tileZero
+		if pr.bias != nil {
+			mode = tileBias
+		}
+	}
+	for p0 := from; p0 < to; p0 += kc {
+		a0, a1, a2, a3 := pr.rowsOfA(i, p0, min(p0+kc, to))
+		b, ldb := pr.stripOfB(j, p0, min(p0+kc, to), worker)
+		pr.kern.transposed(a0, a1, a2, a3, b, ldb, c, ldc, pr.biasAt(i, mr), mode)
+		mode = tileAdd
+	}
+}
+
+// storeLinesGo copies n columns of lineRows floats from buf (column x at
+// buf[x*lineRows:]) to c (column x at c[x*ldc:]).
+func storeLinesGo(c []float32, ldc int, buf []float32, n int) {
+	for x := range n {
+		copy(c[x*ldc:x*ldc+lineRows], buf[x*lineRows:(x+1)*lineRows])
+	}
 }
 
 // storeColumns4Go writes the four rows s0..s3 as columns: c[jj*ldc+r] is

@@ -20,7 +20,9 @@ type task interface {
 // next job and uneven jobs balance themselves; and the caller waits for the
 // jobs, not for the helpers, so on a machine busy with other work a helper
 // that is slow to be scheduled simply gets no jobs instead of holding the
-// op up.
+// op up. A helper that has finished a round watches the counter for a
+// short while (spinChecks) before it sleeps, since ops come one after
+// another and a sleeping helper is slow to wake.
 //
 // The claim counter holds the round number in its high 32 bits and the
 // number of the round's jobs not yet claimed in its low 32 bits; a claim
@@ -41,7 +43,7 @@ type workerPool struct {
 	finish  chan struct{}   // signalled by a helper that completes a round's last job
 	jobs    atomic.Int64    // jobs in this round
 	current task
-	tiles   [][]float32 // per-worker scratch for the gemm's edge tiles
+	tiles   [][]float32 // per-worker scratch for the gemm's edge tiles and lines
 	stripsB [][]float32 // per-worker scratch for strips of B at the right edge
 	rows    [][]float32 // per-worker scratch rows, grown on demand
 	packA   []float32   // the gemm's packed left operand, shared by all workers
@@ -70,7 +72,7 @@ func (p *workerPool) start() {
 	p.packs = make([][]float32, p.workers)
 	p.stripsB = make([][]float32, p.workers)
 	for w := range p.tiles {
-		p.tiles[w] = make([]float32, mr*maxNR)
+		p.tiles[w] = make([]float32, lineRows*maxNR)
 		p.stripsB[w] = make([]float32, kc*maxNR)
 	}
 	p.finish = make(chan struct{}, 1)
@@ -84,10 +86,42 @@ func (p *workerPool) start() {
 func (p *workerPool) serve(w int) {
 	for range p.wake[w] {
 		round := p.claims.Load() >> 32
-		if p.drain(round, w) {
-			p.finish <- struct{}{}
+		for {
+			if p.drain(round, w) {
+				p.finish <- struct{}{}
+			}
+			// An op is usually followed at once by the next (a forward
+			// pass at B=1 is some sixty rounds of tens to hundreds of
+			// microseconds): watch the counter for a while before
+			// sleeping, so that the next round finds this helper awake
+			// instead of waiting for the scheduler to wake it.
+			next, ok := p.await(round)
+			if !ok {
+				break
+			}
+			round = next
 		}
 	}
+}
+
+// spinChecks bounds how long a helper watches for the next round after
+// finishing one, in reads of the claim counter with a yield to the Go
+// scheduler between them: about 250 µs on the development machine. The
+// forward pass at B=1, T=64 measured 4.4–4.6 ms with 2,000 or 5,000
+// checks, 5.0–5.2 ms with none and with 200.
+const spinChecks = 2000
+
+// await watches the claim counter until a round after round has a job
+// left, and returns that round, or gives up after spinChecks reads.
+func (p *workerPool) await(round uint64) (uint64, bool) {
+	for range spinChecks {
+		c := p.claims.Load()
+		if c>>32 != round && c&0xffffffff != 0 {
+			return c >> 32, true
+		}
+		runtime.Gosched()
+	}
+	return 0, false
 }
 
 // drain runs jobs of the given round until none are left and reports

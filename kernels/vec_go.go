@@ -20,3 +20,5 @@ func fillConst(dst []float32, v float32) { fillConstGo(dst, v) }
 func storeColumns4(c []float32, ldc int, s0, s1, s2, s3 []float32) {
 	storeColumns4Go(c, ldc, s0, s1, s2, s3)
 }
+
+func storeLines(c []float32, ldc int, buf []float32, n int) { storeLinesGo(c, ldc, buf, n) }
