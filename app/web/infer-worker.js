@@ -171,7 +171,9 @@ async function fetchResumable(url, size) {
     }
     let r;
     try {
-      r = await fetch(url, { headers, credentials: "same-origin" });
+      // no-store: the file goes to Cache Storage; a copy in the HTTP cache
+      // would double the space it takes and answer Range requests itself.
+      r = await fetch(url, { headers, credentials: "same-origin", cache: "no-store" });
     } catch (err) {
       if (++tries > 3) throw new EngineError("offline", "the model download stopped: " + err.message);
       continue;
@@ -206,7 +208,7 @@ async function deleteOtherVersions(state) {
 // syncTask installs the class's current bundle of task when it is not the
 // loaded one, and reports whether it did.
 async function syncTask(task) {
-  const r = await fetch(`/api/v1/models/current?task=${task}`, { credentials: "same-origin" });
+  const r = await fetch(`/api/v1/models/current?task=${task}`, { credentials: "same-origin", cache: "no-store" });
   if (r.status === 404) return false;
   if (!r.ok) throw new EngineError("sync", `GET /api/v1/models/current?task=${task}: ${r.status}`);
   const release = await r.json();
