@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"strings"
 	"sync"
 
 	"github.com/tutor-dev/tutor/model/engine"
@@ -16,9 +17,10 @@ import (
 )
 
 // classModels publishes the server's own models (serve's --check-model and
-// --grade-model) for a class that has none of a task yet, when its
-// learners' browsers first ask (api.Options.ClassModel): a class works
-// offline from its first day, and a teacher's own publish replaces them.
+// --grade-model) for a class of an English course that has none of a task
+// yet, when its learners' browsers first ask (api.Options.ClassModel): a
+// class works offline from its first day, and a teacher's own publish
+// replaces them.
 type classModels struct {
 	mu       sync.Mutex // one publish at a time: two learners must not publish twice
 	store    *sqlite.DB
@@ -73,6 +75,9 @@ func (c *classModels) publish(ctx context.Context, classID int64, task string) (
 	if server.ErrorCode(err) != server.ENOTFOUND {
 		return false, err
 	}
+	if english, err := c.teachesEnglish(ctx, classID); err != nil || !english {
+		return false, err // the models check and grade English only
+	}
 	r.ClassID = classID
 	b, _, err := registry.Publish(ctx, c.store, c.key, c.store.Path(), r)
 	if err != nil {
@@ -80,4 +85,19 @@ func (c *classModels) publish(ctx context.Context, classID int64, task string) (
 	}
 	c.log.Info("published the server's model for a class", "class", classID, "task", task, "version", b.Version)
 	return true, nil
+}
+
+// teachesEnglish reports whether the class's course teaches English, the
+// language the server's models check and grade.
+func (c *classModels) teachesEnglish(ctx context.Context, classID int64) (bool, error) {
+	class, err := c.store.ClassByID(ctx, classID)
+	if err != nil {
+		return false, err
+	}
+	pack, err := c.store.Course(ctx, class.CourseID)
+	if err != nil {
+		return false, err
+	}
+	lang := pack.Course.TargetLang
+	return lang == "en" || strings.HasPrefix(lang, "en-"), nil
 }
