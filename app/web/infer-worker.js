@@ -255,17 +255,23 @@ const ops = {
   async forward(msg) { await engineReady; return call("forward", msg.T, msg.runs || 1); },
 };
 
-// Requests run one at a time, in the order they came.
+async function answer(msg) {
+  const op = ops[msg.op];
+  try {
+    if (!op) throw new EngineError("bad_op", `unknown op ${msg.op}`);
+    self.postMessage({ id: msg.id, ok: true, result: await op(msg) });
+  } catch (err) {
+    self.postMessage({ id: msg.id, ok: false, code: err.code || "failed", error: err.message || String(err) });
+  }
+}
+
+// Requests run one at a time, in the order they came, except syncs: a
+// download must not hold up the checks typed meanwhile, so syncs run in a
+// line of their own beside the other requests.
 let queue = Promise.resolve();
+let syncs = Promise.resolve();
 self.onmessage = (e) => {
   const msg = e.data || {};
-  queue = queue.then(async () => {
-    const op = ops[msg.op];
-    try {
-      if (!op) throw new EngineError("bad_op", `unknown op ${msg.op}`);
-      self.postMessage({ id: msg.id, ok: true, result: await op(msg) });
-    } catch (err) {
-      self.postMessage({ id: msg.id, ok: false, code: err.code || "failed", error: err.message || String(err) });
-    }
-  });
+  if (msg.op === "sync") syncs = syncs.then(() => answer(msg));
+  else queue = queue.then(() => answer(msg));
 };
