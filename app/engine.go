@@ -28,6 +28,7 @@ type deviceEngine struct {
 	key     string      // the pinned key the worker was started with
 	checker ModelStatus // the grammar checker the worker has loaded
 	grader  ModelStatus // the answer grader the worker has loaded
+	failed  string      // why the worker is gone, "" while it runs
 }
 
 // ModelStatus is the on-device model as the pages show it.
@@ -84,7 +85,7 @@ func newDeviceEngine() *deviceEngine {
 		if len(args) > 0 && args[0].Get("message").Truthy() {
 			msg += ": " + args[0].Get("message").String()
 		}
-		e.failAll(msg)
+		e.fail(msg)
 		return nil
 	}))
 	return e
@@ -113,9 +114,14 @@ func (e *deviceEngine) onMessage(_ app.Value, args []app.Value) any {
 	return nil
 }
 
-func (e *deviceEngine) failAll(msg string) {
+// fail gives up on a worker that crashed or never started: waiting
+// requests get msg, later ones fail at once, and no model is offered, so
+// the pages fall back to the server.
+func (e *deviceEngine) fail(msg string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.failed = msg
+	e.checker, e.grader = ModelStatus{}, ModelStatus{}
 	for id, ch := range e.waiting {
 		ch <- engineReply{err: &EngineError{Code: "failed", Message: msg}}
 		delete(e.waiting, id)
@@ -126,6 +132,10 @@ func (e *deviceEngine) failAll(msg string) {
 func (e *deviceEngine) call(op string, fields map[string]any, out any) error {
 	ch := make(chan engineReply, 1)
 	e.mu.Lock()
+	if e.failed != "" {
+		e.mu.Unlock()
+		return &EngineError{Code: "failed", Message: e.failed}
+	}
 	e.nextID++
 	id := e.nextID
 	e.waiting[id] = ch
