@@ -71,13 +71,19 @@ type EngineError struct {
 
 func (e *EngineError) Error() string { return e.Message }
 
-// newDeviceEngine starts the worker, or returns nil where the browser has
-// no Web Workers or WebAssembly (then the server checks).
+// newDeviceEngine returns the page's side of the engine, or nil where the
+// browser has no Web Workers or WebAssembly (then the server checks). The
+// worker itself starts at the first request, once a session has a model
+// key: a page nobody is logged in to never downloads or compiles it.
 func newDeviceEngine() *deviceEngine {
 	if !app.IsClient || !app.Window().Get("Worker").Truthy() || !app.Window().Get("WebAssembly").Truthy() {
 		return nil
 	}
-	e := &deviceEngine{waiting: map[int]chan engineReply{}}
+	return &deviceEngine{waiting: map[int]chan engineReply{}}
+}
+
+// startWorker starts the worker; e.mu is held.
+func (e *deviceEngine) startWorker() {
 	e.worker = app.Window().Get("Worker").New("/web/infer-worker.js")
 	e.worker.Set("onmessage", app.FuncOf(e.onMessage))
 	e.worker.Set("onerror", app.FuncOf(func(_ app.Value, args []app.Value) any {
@@ -88,7 +94,6 @@ func newDeviceEngine() *deviceEngine {
 		e.fail(msg)
 		return nil
 	}))
-	return e
 }
 
 // onMessage hands a reply to the request waiting for it.
@@ -136,15 +141,19 @@ func (e *deviceEngine) call(op string, fields map[string]any, out any) error {
 		e.mu.Unlock()
 		return &EngineError{Code: "failed", Message: e.failed}
 	}
+	if e.worker == nil {
+		e.startWorker()
+	}
 	e.nextID++
 	id := e.nextID
 	e.waiting[id] = ch
+	worker := e.worker
 	e.mu.Unlock()
 	msg := map[string]any{"id": id, "op": op}
 	for k, v := range fields {
 		msg[k] = v
 	}
-	e.worker.Call("postMessage", msg)
+	worker.Call("postMessage", msg)
 	r := <-ch
 	if r.err != nil {
 		return r.err

@@ -337,7 +337,7 @@ func (p *practice) finishCheck() {
 // it: typed English answers (the grader is trained on the English course's
 // vocabulary, cloze and translation items), when a grader is loaded.
 func gradedOnDevice(v View, it course.Item) bool {
-	if !v.Grader.Grades() || v.Pack == nil || !strings.HasPrefix(v.Pack.Course.TargetLang, "en") {
+	if !v.Grader.Grades() || v.Pack == nil || !v.Pack.Course.TeachesEnglish() {
 		return false
 	}
 	switch it.Kind {

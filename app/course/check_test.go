@@ -128,3 +128,11 @@ func TestRating(t *testing.T) {
 		}
 	}
 }
+
+func TestTeachesEnglish(t *testing.T) {
+	for lang, want := range map[string]bool{"en": true, "en-GB": true, "zh": false, "eng": false, "": false} {
+		if got := (Course{TargetLang: lang}).TeachesEnglish(); got != want {
+			t.Errorf("TargetLang %q: TeachesEnglish() = %v, want %v", lang, got, want)
+		}
+	}
+}

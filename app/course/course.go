@@ -6,6 +6,8 @@
 // for js/wasm.
 package course
 
+import "strings"
+
 // SchemaVersion is the value of Pack.Schema this code reads and writes.
 const SchemaVersion = "tutor.content/v1"
 
@@ -32,6 +34,12 @@ type Course struct {
 	SourceLang  string `json:"source_lang"` // the learner's language ("zh-CN", "en")
 	Description string `json:"description,omitempty"`
 	Units       []Unit `json:"units"`
+}
+
+// TeachesEnglish reports whether the course teaches English ("en" or a
+// regional "en-..."), the language the tutor's models check and grade.
+func (c Course) TeachesEnglish() bool {
+	return c.TargetLang == "en" || strings.HasPrefix(c.TargetLang, "en-")
 }
 
 // Unit groups lessons.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"strings"
 	"sync"
 
 	"github.com/tutor-dev/tutor/model/engine"
@@ -98,6 +97,5 @@ func (c *classModels) teachesEnglish(ctx context.Context, classID int64) (bool, 
 	if err != nil {
 		return false, err
 	}
-	lang := pack.Course.TargetLang
-	return lang == "en" || strings.HasPrefix(lang, "en-"), nil
+	return pack.Course.TeachesEnglish(), nil
 }
