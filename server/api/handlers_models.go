@@ -105,29 +105,27 @@ func (s *Server) currentModel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for pass := range 2 {
+	b, found, err := s.firstCurrentModel(ctx, classes, task)
+	if !found && err == nil && s.classModel != nil {
+		// No class of the caller's has one: give the first that can take
+		// it the server's own.
 		for _, id := range classes {
-			b, err := s.store.CurrentModel(ctx, id, task)
-			if server.ErrorCode(err) == server.ENOTFOUND {
-				continue
+			ok, perr := s.classModel(ctx, id, task)
+			if perr != nil {
+				s.log.Error("publishing the server's model for a class", "class", id, "task", task, "err", perr)
+				break
 			}
-			if err != nil {
-				return err
+			if ok {
+				b, found, err = s.firstCurrentModel(ctx, []int64{id}, task)
+				break
 			}
-			return c.JSON(http.StatusOK, release(b))
 		}
-		if pass > 0 || s.classModel == nil || len(classes) == 0 {
-			break
-		}
-		// No class of the caller's has one: give the first the server's own.
-		ok, err := s.classModel(ctx, classes[0], task)
-		if err != nil {
-			s.log.Error("publishing the server's model for a class", "class", classes[0], "task", task, "err", err)
-			break
-		}
-		if !ok {
-			break
-		}
+	}
+	if err != nil {
+		return err
+	}
+	if found {
+		return c.JSON(http.StatusOK, release(b))
 	}
 	if len(classes) == 0 {
 		return server.Errorf(server.ENOTFOUND, "You are in no class, so there is no class model for you; join a class with its code first.")
@@ -140,6 +138,19 @@ func (s *Server) currentModel(c echo.Context) error {
 
 // modelClasses lists the classes whose current model the caller asks for:
 // the one in ?class=ID if the caller may use it, else all of theirs.
+// firstCurrentModel is the current model of task of the first of classes
+// that has one.
+func (s *Server) firstCurrentModel(ctx context.Context, classes []int64, task string) (server.ModelBundle, bool, error) {
+	for _, id := range classes {
+		b, err := s.store.CurrentModel(ctx, id, task)
+		if server.ErrorCode(err) == server.ENOTFOUND {
+			continue
+		}
+		return b, err == nil, err
+	}
+	return server.ModelBundle{}, false, nil
+}
+
 func (s *Server) modelClasses(c echo.Context, u server.User) ([]int64, error) {
 	ctx := c.Request().Context()
 	if q := c.QueryParam("class"); q != "" {
