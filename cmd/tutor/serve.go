@@ -237,7 +237,7 @@ func (m *teachingModels) loadGrader(opts *api.Options, log *slog.Logger) error {
 	start := time.Now()
 	g, err := teaching.OpenGrader(m.gradeModel)
 	if err != nil {
-		return fmt.Errorf("--grade-model %s: %w (or start without --grade-model)", m.gradeModel, err)
+		return fmt.Errorf("--grade-model %s: %w (or start with --grade-model off)", m.gradeModel, err)
 	}
 	log.Info("answer grader loaded", "model", g.Dir(), "ms", time.Since(start).Milliseconds())
 	opts.Grader = g

@@ -26,8 +26,8 @@ func TestServeRefusesBadModelDirs(t *testing.T) {
 		{[]string{"--check-model", notModel}, []string{"--check-model " + notModel, "tutor train", "--check-model off"}},
 		{[]string{"--check-model", "../../testdata/tiny-model"}, []string{"not a tagging model", "--check-model off"}},
 		{[]string{"--check-model", notModel, "--lexicon", missing}, []string{"--lexicon " + missing}},
-		{[]string{"--grade-model", missing}, []string{"--grade-model " + missing, "without --grade-model"}},
-		{[]string{"--grade-model", "../../testdata/tiny-model"}, []string{"not a grading model", "without --grade-model"}},
+		{[]string{"--grade-model", missing}, []string{"--grade-model " + missing, "--grade-model off"}},
+		{[]string{"--grade-model", "../../testdata/tiny-model"}, []string{"not a grading model", "--grade-model off"}},
 	} {
 		args := []string{"--addr", "127.0.0.1:0", "--db", db, "--lexicon", "../../data/errors", "--explanations", "../../data/explain/en-for-zh.json"}
 		err := runServe(append(args, tc.args...))
