@@ -89,7 +89,8 @@ func (g *Generator) candidates(s *sentence, rng *rand.Rand, mix Mix) map[string]
 }
 
 // corrupt makes up to n errors in s, the first of type first when that is
-// set (false if s offers none).
+// set (false if s offers none). An error that spreads may take more than
+// one edit.
 func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first string) (Example, bool) {
 	candidates := g.candidates(s, rng, mix)
 	var chosen []change
@@ -103,6 +104,9 @@ func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first s
 			break
 		}
 		chosen = append(chosen, c)
+		if c.spreads && rng.Float64() < spreadChance {
+			chosen = spread(c, candidates[c.typ], chosen)
+		}
 	}
 	if len(chosen) == 0 {
 		return Example{}, false
@@ -114,9 +118,26 @@ func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first s
 	return ex, true
 }
 
+// spreadChance is how often an error that spreads (a present tense for a
+// past one) is made on every verb of the sentence that allows it, as a
+// learner telling a story in the present does, rather than on one.
+const spreadChance = 0.5
+
+// spread adds to chosen the other candidates like c that touch nothing
+// chosen; they count as one error of the mix.
+func spread(c change, candidates, chosen []change) []change {
+	for _, d := range candidates {
+		if d.spreads && d != c && !touchesAny(d, chosen) {
+			chosen = append(chosen, d)
+		}
+	}
+	return chosen
+}
+
 // pickChange draws a type in proportion to its weight among the types that
 // still have a candidate apart from the chosen changes (only that type when
-// only is set), then one of that type's candidates.
+// only is set), then one of that type's candidates in proportion to its
+// weight.
 func pickChange(rng *rand.Rand, mix Mix, candidates map[string][]change, chosen []change, only string) (change, bool) {
 	free := map[string][]change{}
 	var types []string
@@ -139,7 +160,12 @@ func pickChange(rng *rand.Rand, mix Mix, candidates map[string][]change, chosen 
 		return change{}, false
 	}
 	t := types[pickWeighted(rng, weights)]
-	return free[t][rng.IntN(len(free[t]))], true
+	options := free[t]
+	drawn := make([]float64, len(options))
+	for i, c := range options {
+		drawn[i] = c.drawWeight()
+	}
+	return options[pickWeighted(rng, drawn)], true
 }
 
 func touchesAny(c change, chosen []change) bool {

@@ -26,6 +26,64 @@ func allTypes() Mix {
 	return m
 }
 
+// TestArticleKindsFollowLearners: in a sentence with one "a" and two
+// "the", a dropped "a" (weight 4) comes far more often than a dropped
+// "the" (each offered with chance keepDropThe, weight 1), and "an" before a
+// consonant (weight 0.2) seldom.
+func TestArticleKindsFollowLearners(t *testing.T) {
+	g := testGenerator(t)
+	counts := map[string]int{}
+	const n = 4000
+	for seed := range uint64(n) {
+		ex, ok := g.Corrupt("The boy gave a book to the girl.", seeded(seed), only(Article))
+		if !ok || len(ex.Edits) != 1 {
+			t.Fatalf("seed %d: %+v, %v", seed, ex, ok)
+		}
+		e := ex.Edits[0]
+		counts[e.Span(ex.Corrupted)+"->"+strings.TrimSpace(e.Replacement)]++
+	}
+	// k of the two "the" are offered with chance C(2,k) p^k (1-p)^(2-k);
+	// then the draw is among weights k×1 (the), 4 (a) and 0.2 (an book).
+	p := keepDropThe
+	var wantA, wantThe float64
+	for k, pk := range []float64{(1 - p) * (1 - p), 2 * p * (1 - p), p * p} {
+		sum := float64(k) + weightDropA + weightAnForA
+		wantA += pk * weightDropA / sum * n
+		wantThe += pk * float64(k) / sum * n
+	}
+	dropA, dropThe, anBook := counts["->a"], counts["Boy->The boy"]+counts["->the"], counts["an->a"]
+	if math.Abs(float64(dropA)-wantA) > 0.03*n {
+		t.Errorf("dropped a %d times of %d, want about %.0f (%v)", dropA, n, wantA, counts)
+	}
+	if math.Abs(float64(dropThe)-wantThe) > 0.03*n {
+		t.Errorf("dropped the %d times of %d, want about %.0f (%v)", dropThe, n, wantThe, counts)
+	}
+	if anBook == 0 || float64(anBook) > 0.06*n {
+		t.Errorf(`"an book" %d times of %d, want a few percent (%v)`, anBook, n, counts)
+	}
+}
+
+// TestTenseSpreads: a present tense for a past one is made on both verbs
+// of a story about half the time (spreadChance), on one verb otherwise.
+func TestTenseSpreads(t *testing.T) {
+	g := testGenerator(t)
+	edits := map[int]int{}
+	const n = 1000
+	for seed := range uint64(n) {
+		ex, ok := g.Corrupt("Yesterday I went to the park and played football.", seeded(seed), only(Tense))
+		if !ok {
+			t.Fatalf("seed %d: no tense error", seed)
+		}
+		edits[len(ex.Edits)]++
+		if len(ex.Edits) == 2 && ex.Corrupted != "Yesterday I go to the park and play football." {
+			t.Errorf("seed %d: %q", seed, ex.Corrupted)
+		}
+	}
+	if both := float64(edits[2]) / n; math.Abs(both-spreadChance) > 0.05 || edits[1]+edits[2] != n {
+		t.Errorf("edits per example %v, want about %.0f%% with two", edits, 100*spreadChance)
+	}
+}
+
 // TestCorruptHandChecked: for each error type, a sentence with one error of
 // that type can come out as exactly these learner's sentences, every one of
 // which was checked by hand, and each of them does come out for some seed.
@@ -38,6 +96,9 @@ func TestCorruptHandChecked(t *testing.T) {
 		{Article, "I ate an apple in the park.", []string{"I ate a apple in the park.", "I ate an apple in park.", "I ate apple in the park."}},
 		{Article, "He plays football after school.", []string{"He plays the football after school."}},
 		{Article, "The sun is hot.", []string{"A sun is hot.", "Sun is hot."}},
+		{Article, "My mother is a doctor.", []string{"My mother is an doctor.", "My mother is doctor."}},
+		{Article, "We went to Hangzhou by bus.", []string{"We went to Hangzhou by the bus.", "We went to the Hangzhou by bus."}},
+		{Article, "We should protect nature.", []string{"We should protect the nature."}},
 		{NounNumber, "I have three books.", []string{"I have three book."}},
 		{NounNumber, "She gave me some advice.", []string{"She gave me some advices."}},
 		{NounNumber, "The children are happy.", []string{"The childrens are happy.", "The childs are happy."}},
@@ -128,6 +189,40 @@ func TestSpellingErrors(t *testing.T) {
 	}
 	if !kinds["true"] || !kinds["false"] {
 		t.Errorf("want both listed misspellings and made ones, got %v", kinds)
+	}
+}
+
+// TestLearnerSlip: the spellings by ear a learner writes come out, and
+// nothing else: every option drops one letter (or adds an l to -ful).
+func TestLearnerSlip(t *testing.T) {
+	for word, want := range map[string][]string{
+		"interesting": {"intresting"},
+		"library":     {"libary"},
+		"teacher":     {"techer"},
+		"delicious":   {"delicous"},
+		"environment": {"enviroment"},
+		"beginning":   {"begining"},
+		"beautiful":   {"beatiful", "beautifull"},
+	} {
+		seen := map[string]bool{}
+		for seed := range uint64(300) {
+			got, ok := learnerSlip(word, seeded(seed))
+			if !ok {
+				t.Fatalf("%s: no slip", word)
+			}
+			if len(got) != len(word)-1 && got != word+"l" {
+				t.Errorf("%s: %q is not one letter less", word, got)
+			}
+			seen[got] = true
+		}
+		for _, w := range want {
+			if !seen[w] {
+				t.Errorf("%s: never %q in %v", word, w, slices.Sorted(maps.Keys(seen)))
+			}
+		}
+	}
+	if got, ok := learnerSlip("cat", seeded(1)); ok {
+		t.Errorf("cat: %q, want no slip for a short word", got)
 	}
 }
 

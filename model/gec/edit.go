@@ -125,11 +125,31 @@ func (e Edit) Span(text string) string {
 }
 
 // change is one corruption planned on the clean sentence: its bytes
-// [start, end) become wrong.
+// [start, end) become wrong. Among the candidates of one type, a change is
+// drawn in proportion to its weight (0 counts as 1), which lets a rule
+// favour the errors learners make more often than the text offers them.
 type change struct {
 	start, end int
 	wrong      string
 	typ        string
+	weight     float64
+	// spreads marks an error a learner makes on every verb of a sentence
+	// once he makes it on one ("Last summer I go … and we visit …").
+	spreads bool
+}
+
+// weighed is c drawn w times as often as a change of weight 1.
+func (c change) weighed(w float64) change {
+	c.weight = w
+	return c
+}
+
+// drawWeight is c's weight in the draw among its type's candidates.
+func (c change) drawWeight() float64 {
+	if c.weight <= 0 {
+		return 1
+	}
+	return c.weight
 }
 
 // touches says whether two changes overlap or meet; changes that meet

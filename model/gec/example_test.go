@@ -36,8 +36,8 @@ func ExampleGenerator_Corrupt() {
 	//   "go" -> "goes" (agreement)
 	//   "" -> "to " (preposition)
 	//   "eveyr" -> "every" (spelling)
-	// Yesterday I went to the park with my firends.
-	//   "firends" -> "friends" (spelling)
-	// I am interested in Chinese hstory.
-	//   "hstory" -> "history" (spelling)
+	// Yesterday I goed to the park with my friends.
+	//   "goed" -> "went" (verb_form)
+	// I am interested about Chinese history.
+	//   "about" -> "in" (preposition)
 }

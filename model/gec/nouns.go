@@ -31,6 +31,7 @@ func takesNoArticleAfter(noun, before string) bool {
 		}
 		add("football basketball tennis soccer volleyball badminton baseball chess", "play plays played playing")
 		add("breakfast lunch dinner supper", "have has had having eat eats ate eating for after before skip skipped")
+		add("bus car train bike bicycle taxi plane subway boat ship", "by")
 		add("home", "go goes went going come comes came coming get gets got arrive arrived stay stayed at walk walked drive drove")
 		add("math maths history physics chemistry biology music art", "study studies studied studying learn learns learned learnt learning teach teaches taught teaching")
 		add("english chinese french japanese", "study studies studied studying learn learns learned learnt learning speak speaks spoke speaking teach teaches taught teaching in")
@@ -38,6 +39,26 @@ func takesNoArticleAfter(noun, before string) bool {
 	})
 	return noArticleAfter.m[noun][before]
 }
+
+// How often each kind of article error is drawn against a dropped "the"
+// (weight 1). Running text has about three times as many "the" as "a/an",
+// while Chinese-speaking learners most often leave out "a/an" before a
+// singular noun ("my mother is doctor"), write "a" before a vowel ("a
+// exam") and add "the" where English has none ("go to the Beijing"); they
+// seldom write "an" before a consonant.
+const (
+	weightDropA      = 4   // "I am student"
+	weightAForAn     = 4   // "a apple"
+	weightAnForA     = 0.2 // "an book"
+	weightUniqueNoun = 1   // "a sun"
+	weightExtra      = 3   // "play the football", "an advice"
+
+	// keepDropThe is the chance that a "the" is offered for dropping at
+	// all: most sentences have a "the" and many have no "a", so weights
+	// within a sentence alone would still leave "the" the article most
+	// often dropped.
+	keepDropThe = 0.35
+)
 
 // articleErrors: a missing, extra or wrong a/an/the.
 func articleErrors(s *sentence, rng *rand.Rand) []change {
@@ -47,12 +68,17 @@ func articleErrors(s *sentence, rng *rand.Rand) []change {
 		switch {
 		case articles[w] && s.isWord(i+1):
 			if c, ok := s.remove(i, Article); ok {
-				out = append(out, c) // "I saw cat"
+				switch {
+				case w != "the":
+					out = append(out, c.weighed(weightDropA)) // "I saw cat"
+				case rng.Float64() < keepDropThe:
+					out = append(out, c)
+				}
 			}
 			out = append(out, wrongArticle(s, i)...)
 		case s.isWord(i) && !determiners[w]:
 			if c, ok := extraArticle(s, i); ok {
-				out = append(out, c)
+				out = append(out, c.weighed(weightExtra))
 			}
 		}
 	}
@@ -67,11 +93,11 @@ func wrongArticle(s *sentence, i int) []change {
 	switch w {
 	case "a":
 		if !wantsAn(next) {
-			return []change{s.replace(i, likeCase("an", t), Article)}
+			return []change{s.replace(i, likeCase("an", t), Article).weighed(weightAnForA)}
 		}
 	case "an":
 		if wantsAn(next) {
-			return []change{s.replace(i, likeCase("a", t), Article)}
+			return []change{s.replace(i, likeCase("a", t), Article).weighed(weightAForAn)}
 		}
 	case "the":
 		if uniqueNouns.has(s.at(i+1)) && s.at(i+1) != "same" && s.at(i+1) != "only" {
@@ -79,14 +105,14 @@ func wrongArticle(s *sentence, i int) []change {
 			if wantsAn(next) {
 				a = "an"
 			}
-			return []change{s.replace(i, likeCase(a, t), Article)}
+			return []change{s.replace(i, likeCase(a, t), Article).weighed(weightUniqueNoun)}
 		}
 	}
 	return nil
 }
 
 // extraArticle puts "the" (or "a" before an uncountable noun) where English
-// has none: "play the football", "listen to the music", "an advice".
+// has none: "play the football", "go by the bus", "an advice".
 func extraArticle(s *sentence, i int) (change, bool) {
 	w := s.at(i)
 	prev := s.at(i - 1)
@@ -102,6 +128,8 @@ func extraArticle(s *sentence, i int) (change, bool) {
 		return s.insertBefore(i, a, Article), true // "an advice"
 	case takesNoArticleAfter(w, prev) && !(s.properCase(i) && !isLanguage(w)):
 		return s.insertBefore(i, "the", Article), true
+	case genericNouns.has(w) && !s.properCase(i) && !s.lex.isAdjective(prev) && endsNounPhrase(s.at(i+1)):
+		return s.insertBefore(i, "the", Article), true // "I love the nature."
 	case s.properCase(i) && !s.sentenceStart(i) && prepositions[prev] && s.isWord(i) && isLetters(s.toks[i].Text) && !isAllCaps(s.toks[i].Text):
 		if weekdays.has(w) || months.has(w) || knownPlaces.has(w) {
 			return s.insertBefore(i, "the", Article), true // "in the China", "on the Monday"
@@ -110,9 +138,24 @@ func extraArticle(s *sentence, i int) (change, bool) {
 	return change{}, false
 }
 
+// genericNouns are abstract nouns that learners give a "the" when they
+// mean the thing in general: "protect the nature", "the life is short".
+var genericNouns = &wordSet{words: "nature society music science technology life happiness health money love " +
+	"education pollution history art space friendship success"}
+
+// endsNounPhrase says whether the word after a noun closes its phrase, so
+// nothing after it ("the music of the film") makes it particular.
+func endsNounPhrase(next string) bool {
+	return next == "" || next == "." || next == "," || next == "!" || next == "?" || next == "and" || next == "is" || next == "are"
+}
+
 // knownPlaces are country and city names that take no article.
 var knownPlaces = &wordSet{words: "china beijing shanghai guangzhou shenzhen japan america england britain canada australia " +
-	"france germany london paris tokyo korea india russia italy spain asia europe africa"}
+	"france germany london paris tokyo korea india russia italy spain asia europe africa " +
+	"hangzhou nanjing suzhou chengdu chongqing wuhan tianjin xiamen qingdao dalian harbin kunming guilin lhasa " +
+	"guangdong sichuan yunnan zhejiang jiangsu shandong hainan tibet taiwan singapore thailand vietnam " +
+	"egypt brazil mexico ireland scotland wales sweden norway finland greece portugal switzerland austria " +
+	"berlin rome madrid moscow sydney toronto vancouver boston chicago seattle shanghai hongkong macau"}
 
 // nounNumberErrors: missing plural -s, plural uncountables, -s after
 // singular cues, regularised irregular plurals.

@@ -5,10 +5,11 @@ import (
 	"strings"
 )
 
-// spellingErrors misspells words in three ways: a common misspelling of
-// it (misspell's list, inverted), a sound-alike spelling from hunspell's
-// REP table (ph -> f, ough -> uff), or a typing slip on the keyboard (a
-// neighbouring key, a lost, doubled or swapped letter). Names
+// spellingErrors misspells words in four ways: a common misspelling of
+// it (misspell's list, inverted), a learner's spelling by ear (a vowel or
+// an "r" left out, a double letter made single), a sound-alike spelling
+// from hunspell's REP table (ph -> f, ough -> uff), or a typing slip on
+// the keyboard (a neighbouring key, a lost, doubled or swapped letter). Names
 // and short words are left alone; a misspelling that is itself a word
 // ("form" for "from") would teach the model to flag correct text, so none
 // is made.
@@ -37,15 +38,20 @@ func spellingErrors(s *sentence, rng *rand.Rand) []change {
 
 // misspell returns a misspelling of the lower-case word w.
 func misspell(lx *Lexicon, w string, rng *rand.Rand) (string, bool) {
-	// A misspelling people were seen to make comes first; then a sound-alike
-	// spelling or a typing slip, the slip three times in four.
+	// A misspelling people were seen to make comes first; then, in an
+	// order drawn each time, a learner's spelling by sound (half the
+	// time first), a typing slip or a sound-alike REP spelling.
 	tries := []func() (string, bool){
 		func() (string, bool) { return listedMisspelling(lx, w, rng) },
+		func() (string, bool) { return learnerSlip(w, rng) },
 		func() (string, bool) { return typingSlip(w, rng) },
 		func() (string, bool) { return repMisspelling(lx, w, rng) },
 	}
-	if rng.IntN(4) == 0 {
+	switch rng.IntN(4) {
+	case 2:
 		tries[1], tries[2] = tries[2], tries[1]
+	case 3:
+		tries[1], tries[3] = tries[3], tries[1]
 	}
 	for _, try := range tries {
 		wrong, ok := try()
@@ -57,6 +63,32 @@ func misspell(lx *Lexicon, w string, rng *rand.Rand) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// learnerSlip spells a word of six letters or more the way a learner who
+// writes it by ear does: an inner vowel left out (intresting, techer,
+// delicous), an "r" or "n" next to another consonant left out (libary,
+// enviroment), a double letter made single (begining), or a final -ful
+// given two l's (beautifull).
+func learnerSlip(w string, rng *rand.Rand) (string, bool) {
+	if len(w) < 6 || !isLetters(w) {
+		return "", false
+	}
+	var options []string
+	for at := 2; at < len(w)-2; at++ {
+		c := w[at]
+		nextToConsonant := !isVowel(w[at-1]) || !isVowel(w[at+1])
+		if isVowel(c) || (c == 'r' || c == 'n') && nextToConsonant || c == w[at+1] {
+			options = append(options, w[:at]+w[at+1:])
+		}
+	}
+	if strings.HasSuffix(w, "ful") {
+		options = append(options, w+"l")
+	}
+	if len(options) == 0 {
+		return "", false
+	}
+	return options[rng.IntN(len(options))], true
 }
 
 func listedMisspelling(lx *Lexicon, w string, rng *rand.Rand) (string, bool) {

@@ -114,7 +114,9 @@ func tenseErrors(s *sentence, rng *rand.Rand) []change {
 		}
 		if lemma, ok := s.hasForm(i, VBD); ok && !isPastToo(s, lemma) && lemma != "do" {
 			if past || firstPast >= 0 {
-				out = append(out, s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), Tense))
+				c := s.replace(i, likeCase(presentFor(s, subj, lemma), s.toks[i].Text), Tense)
+				c.spreads = true
+				out = append(out, c)
 			}
 			if firstPast < 0 {
 				firstPast = subj

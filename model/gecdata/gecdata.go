@@ -45,7 +45,7 @@ func DefaultOptions() Options {
 	return Options{
 		CorpusText: "data/corpus/build/train.txt", Packs: []string{"data/content/en-for-zh.json"},
 		Lexicon: "data/errors", Out: "data/gec/build", TestOut: "testdata/gec/synthetic-test.jsonl",
-		TrainExamples: 200000, ValExamples: 2000, TestExamples: 2000, CourseRepeat: 5, Seed: 1, Mix: gec.DefaultMix(),
+		TrainExamples: 200000, ValExamples: 2000, TestExamples: 2000, CourseRepeat: 10, Seed: 1, Mix: gec.DefaultMix(),
 	}
 }
 
