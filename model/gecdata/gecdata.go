@@ -51,14 +51,15 @@ func DefaultOptions() Options {
 
 // Manifest records what a build read and wrote (manifest.json in Out).
 type Manifest struct {
-	Seed      int64             `json:"seed"`
-	Mix       gec.Mix           `json:"mix"`
-	Sentences map[string]int    `json:"sentences"` // per pool
-	Examples  map[string]int    `json:"examples"`  // per split
-	Tagging   map[string]int    `json:"tagging"`   // lines per split
-	Skipped   map[string]int    `json:"skipped"`   // examples no tag expresses, per split
-	Labels    []string          `json:"labels"`    // the tag set of tagging-train.jsonl
-	Inputs    map[string]string `json:"inputs"`    // each input file and what was taken from it
+	Seed      int64                     `json:"seed"`
+	Mix       gec.Mix                   `json:"mix"`
+	Sentences map[string]int            `json:"sentences"` // per pool
+	Examples  map[string]int            `json:"examples"`  // per split
+	Tagging   map[string]int            `json:"tagging"`   // lines per split
+	Skipped   map[string]int            `json:"skipped"`   // examples no tag expresses, per split
+	Edits     map[string]map[string]int `json:"edits"`     // gold edits per split and error type
+	Labels    []string                  `json:"labels"`    // the tag set of tagging-train.jsonl
+	Inputs    map[string]string         `json:"inputs"`    // each input file and what was taken from it
 }
 
 // Pools of sentences: a sentence belongs to one pool only, chosen by its
@@ -68,6 +69,17 @@ const (
 	poolVal   = "val"
 	poolTest  = "test"
 )
+
+// editsByType counts the gold edits of each error type.
+func editsByType(exs []gec.Example) map[string]int {
+	n := map[string]int{}
+	for _, ex := range exs {
+		for _, e := range ex.Edits {
+			n[e.Type]++
+		}
+	}
+	return n
+}
 
 func poolOf(sentence string) string {
 	h := fnv.New32a()
@@ -97,7 +109,7 @@ func Build(o Options) (*Manifest, error) {
 		return nil, err
 	}
 	m := &Manifest{Seed: o.Seed, Mix: o.Mix, Sentences: map[string]int{}, Examples: map[string]int{},
-		Tagging: map[string]int{}, Skipped: map[string]int{}, Inputs: inputs}
+		Tagging: map[string]int{}, Skipped: map[string]int{}, Edits: map[string]map[string]int{}, Inputs: inputs}
 	for name, p := range pools {
 		m.Sentences[name] = len(p)
 	}
@@ -119,6 +131,7 @@ func Build(o Options) (*Manifest, error) {
 		}
 		examples[s.pool] = exs
 		m.Examples[s.pool] = len(exs)
+		m.Edits[s.pool] = editsByType(exs)
 		if err := writeExamples(filepath.Join(o.Out, s.pool+".jsonl"), exs); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package gecdata
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,11 +66,18 @@ func TestBuildIsDeterministicAndKeepsPoolsApart(t *testing.T) {
 	pools := map[string]map[string]bool{}
 	for _, split := range []string{"train", "val", "test"} {
 		pools[split] = map[string]bool{}
+		edits := map[string]int{}
 		for _, ex := range readExamples(t, filepath.Join(a, split+".jsonl")) {
+			for _, e := range ex.Edits {
+				edits[e.Type]++
+			}
 			if poolOf(ex.Correct) != split {
 				t.Errorf("%q is in the %s split but hashes to %s", ex.Correct, split, poolOf(ex.Correct))
 			}
 			pools[split][ex.Correct] = true
+		}
+		if !maps.Equal(edits, m.Edits[split]) || len(edits) == 0 {
+			t.Errorf("%s: the examples have edits %v, the manifest says %v", split, edits, m.Edits[split])
 		}
 	}
 	for s := range pools["test"] {
