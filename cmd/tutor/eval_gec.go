@@ -37,7 +37,7 @@ func runEvalGEC(args []string) error {
 	cf := addCheckerFlags(flags)
 	data := flags.String("data", "", "gold sets, comma-separated: gecscore sentences (testdata/learner/handwritten.jsonl) or gec examples (testdata/gec/synthetic-test.jsonl)")
 	withBaseline := flags.Bool("baseline", false, "also run the rule-based baseline (hunspell + link-grammar) on the same sentences")
-	sweep := flags.Bool("sweep", false, "print overall P, R and F0.5 at thresholds 0.3 to 0.9 instead (choose on data/gec/build/val.jsonl, never on the hand-written set)")
+	sweep := flags.Bool("sweep", false, "print overall P, R and F0.5 at thresholds 0.3 to 0.9 instead (choose on data/gec/build/val.jsonl or the development set testdata/learner/handwritten.jsonl, never on the blind set handwritten2)")
 	limit := flags.Int("limit", 0, "use only the first N sentences of each set (0: all)")
 	asJSON := flags.Bool("json", false, "print the results as JSON")
 	flags.Usage = func() {
