@@ -105,7 +105,7 @@ func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first s
 		}
 		chosen = append(chosen, c)
 		if c.spreads && rng.Float64() < spreadChance {
-			chosen = spread(c, candidates[c.typ], chosen)
+			chosen = spread(candidates[c.typ], chosen)
 		}
 	}
 	if len(chosen) == 0 {
@@ -123,11 +123,12 @@ func (g *Generator) corrupt(s *sentence, rng *rand.Rand, mix Mix, n int, first s
 // learner telling a story in the present does, rather than on one.
 const spreadChance = 0.5
 
-// spread adds to chosen the other candidates like c that touch nothing
-// chosen; they count as one error of the mix.
-func spread(c change, candidates, chosen []change) []change {
+// spread adds to chosen the other candidates that spread and touch
+// nothing chosen (c, already chosen, touches itself); they count as one
+// error of the mix.
+func spread(candidates, chosen []change) []change {
 	for _, d := range candidates {
-		if d.spreads && d != c && !touchesAny(d, chosen) {
+		if d.spreads && !touchesAny(d, chosen) {
 			chosen = append(chosen, d)
 		}
 	}

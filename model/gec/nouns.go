@@ -155,7 +155,7 @@ var knownPlaces = &wordSet{words: "china beijing shanghai guangzhou shenzhen jap
 	"hangzhou nanjing suzhou chengdu chongqing wuhan tianjin xiamen qingdao dalian harbin kunming guilin lhasa " +
 	"guangdong sichuan yunnan zhejiang jiangsu shandong hainan tibet taiwan singapore thailand vietnam " +
 	"egypt brazil mexico ireland scotland wales sweden norway finland greece portugal switzerland austria " +
-	"berlin rome madrid moscow sydney toronto vancouver boston chicago seattle shanghai hongkong macau"}
+	"berlin rome madrid moscow sydney toronto vancouver boston chicago seattle macau"}
 
 // nounNumberErrors: missing plural -s, plural uncountables, -s after
 // singular cues, regularised irregular plurals.
