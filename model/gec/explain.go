@@ -104,7 +104,7 @@ func LoadExplanations(r io.Reader) (*Explainer, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.specificity() == 0 {
+		if c.Fallback() {
 			if j, ok := fallback[r.Type]; ok {
 				return nil, fmt.Errorf("explanations: rule %d is a second fallback (no matchers) for %q; rule %d already is; give it a matcher or remove it", i, r.Type, j)
 			}
@@ -231,14 +231,14 @@ func sameMatchers(a, b Rule) bool {
 
 // specificity is how narrowly a rule matches: the ranking among rules
 // that all match one edit.
-func (c compiledRule) specificity() int {
+func (r Rule) specificity() int {
 	weights := []struct {
 		set    bool
 		weight int
 	}{
-		{c.From != nil, 4}, {c.To != nil, 4},
-		{c.beforeRe != nil, 2}, {c.afterRe != nil, 2}, {c.sentenceRe != nil, 2}, {c.Repeated, 2},
-		{c.fromRe != nil, 1}, {c.toRe != nil, 1},
+		{r.From != nil, 4}, {r.To != nil, 4},
+		{r.Before != "", 2}, {r.After != "", 2}, {r.Sentence != "", 2}, {r.Repeated, 2},
+		{r.FromPattern != "", 1}, {r.ToPattern != "", 1},
 	}
 	n := 0
 	for _, w := range weights {
@@ -248,6 +248,10 @@ func (c compiledRule) specificity() int {
 	}
 	return n
 }
+
+// Fallback says whether r is its type's fallback rule (no matchers): what
+// explains an edit no specific rule fits.
+func (r Rule) Fallback() bool { return r.specificity() == 0 }
 
 // editView is an edit as rules see it.
 type editView struct {
